@@ -1,0 +1,1 @@
+"""Messages, topics and the typed client shared by the services."""
