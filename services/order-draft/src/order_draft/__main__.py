@@ -1,0 +1,3 @@
+from order_draft.cli import main
+
+main()

@@ -1,0 +1,38 @@
+"""The `order-draft` command: run the service, and (later) operate on its event history."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+app = typer.Typer(help="The order-draft service and its operations tools.", no_args_is_help=True)
+
+
+@app.command()
+def serve() -> None:
+    """Run the service: Kafka consumers, projections and the HTTP API (health on /health, /ready)."""
+    import uvicorn
+
+    from order_draft import logs
+    from order_draft.app import create_app
+    from order_draft.config import Settings
+
+    settings = Settings.from_env()
+    logs.configure(settings.log_level, "order-draft")
+    config = uvicorn.Config(
+        create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None
+    )
+    asyncio.run(uvicorn.Server(config).serve())
+
+
+@app.command()
+def version() -> None:
+    """Print the installed version."""
+    from importlib.metadata import version as installed
+
+    typer.echo(installed("order-draft"))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,29 @@
+"""Settings of the order-draft service, read from the environment once, with defaults that work locally."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+# Every variable the service reads; docker-compose.yml and the tests check that each one is set there.
+ENV_VARS = ("KAFKA_BOOTSTRAP_SERVERS", "POSTGRES_DSN", "HTTP_HOST", "HTTP_PORT", "LOG_LEVEL")
+
+
+@dataclass(frozen=True)
+class Settings:
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/order_draft"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            kafka_bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", cls.kafka_bootstrap_servers),
+            postgres_dsn=env.get("POSTGRES_DSN", cls.postgres_dsn),
+            http_host=env.get("HTTP_HOST", cls.http_host),
+            http_port=int(env.get("HTTP_PORT", cls.http_port)),
+            log_level=env.get("LOG_LEVEL", cls.log_level),
+        )
