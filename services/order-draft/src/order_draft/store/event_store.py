@@ -1,0 +1,117 @@
+"""The event store: append, read, subscribe, snapshot, on one asyncpg pool."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from order_draft.store import append as appending
+from order_draft.store import read, snapshots
+from order_draft.store.migrations import migrate
+from order_draft.store.model import (
+    ANY,
+    JSON,
+    START,
+    Append,
+    AppendResult,
+    Checkpoint,
+    NewEvent,
+    RecordedEvent,
+    WrongExpectedVersion,
+)
+from order_draft.store.notify import Notifier
+from order_draft.store.upcasting import Upcasters
+
+# Every connection: a transaction left open by a bug must not hold back the global read for long.
+SERVER_SETTINGS = {"idle_in_transaction_session_timeout": "60000", "jit": "off"}
+
+
+class EventStore:
+    def __init__(self, pool: asyncpg.Pool, dsn: str, upcasters: Upcasters | None = None) -> None:
+        self.pool = pool
+        self.dsn = dsn
+        self.upcasters = upcasters or Upcasters()
+        self._notifier = Notifier(dsn)
+
+    @classmethod
+    async def connect(cls, dsn: str, *, upcasters: Upcasters | None = None, **pool: Any) -> EventStore:
+        """Open a pool, apply the schema migrations, and return the store."""
+        pool.setdefault("min_size", 2)
+        pool.setdefault("max_size", 10)
+        created = await asyncpg.create_pool(dsn, server_settings=SERVER_SETTINGS, **pool)
+        assert created is not None
+        async with created.acquire() as conn:
+            await migrate(conn)
+        return cls(created, dsn, upcasters)
+
+    async def close(self) -> None:
+        await self._notifier.close()
+        await self.pool.close()
+
+    async def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int = ANY,
+        command_id: str | None = None,
+        result: JSON | None = None,
+    ) -> AppendResult:
+        """Append to one stream atomically. Raises WrongExpectedVersion; a repeated command id returns the
+        first append's result with duplicate=True and writes nothing."""
+        [outcome] = await self.append_many(
+            [Append(stream_id, list(events), expected_version, command_id, result)]
+        )
+        if isinstance(outcome, WrongExpectedVersion):
+            raise outcome
+        return outcome
+
+    async def append_many(
+        self, appends: Sequence[Append], conn: asyncpg.Connection | None = None
+    ) -> list[AppendResult | WrongExpectedVersion]:
+        """Several streams in one transaction and one round trip (group commit); conflicts are returned
+        per batch. Pass `conn` to join a transaction of your own (then commit before relying on it)."""
+        for attempt in range(3):
+            try:
+                outcomes = await appending.append_batches(conn or self.pool, appends)
+                break
+            except asyncpg.PostgresError as error:
+                if getattr(error, "sqlstate", None) != appending.COMMAND_RACE or attempt == 2 or conn:
+                    raise
+        if conn is None and any(isinstance(o, AppendResult) and not o.duplicate for o in outcomes):
+            self._notifier.poke()
+        return outcomes
+
+    def appended(self) -> None:
+        """Tell subscribers that a transaction of the caller's own (append_many with conn=) committed."""
+        self._notifier.poke()
+
+    async def stream_version(self, stream_id: str) -> int:
+        version = await self.pool.fetchval(
+            "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1", stream_id
+        )
+        return int(version)
+
+    async def read_stream(
+        self,
+        stream_id: str,
+        *,
+        from_version: int | None = None,
+        backward: bool = False,
+        limit: int | None = None,
+    ) -> list[RecordedEvent]:
+        return await read.read_stream(
+            self.pool, stream_id, self.upcasters, from_version=from_version, backward=backward, limit=limit
+        )
+
+    async def read_all(self, after: Checkpoint = START, limit: int = 1000) -> list[RecordedEvent]:
+        """The next page in global order; never past a transaction that is still open."""
+        return await read.read_all(self.pool, after, limit, self.upcasters)
+
+    async def save_snapshot(self, snapshot: snapshots.Snapshot) -> None:
+        await snapshots.save(self.pool, snapshot)
+
+    async def load_snapshot(self, stream_id: str) -> snapshots.Snapshot | None:
+        return await snapshots.load(self.pool, stream_id)

@@ -1,0 +1,99 @@
+"""What goes into the event store and what comes out of it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+JSON = dict[str, Any]
+
+# Expected versions besides an exact number (0 = the stream exists with no events is impossible,
+# so 0 also means "no stream" when given as a number).
+NO_STREAM: Final = -1
+ANY: Final = -2
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    type: str
+    payload: JSON
+    schema_version: int = 1
+    metadata: JSON = field(default_factory=dict)
+    event_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    global_position: int
+    transaction_id: int
+    stream_id: str
+    stream_version: int
+    event_id: uuid.UUID
+    type: str
+    schema_version: int
+    payload: JSON
+    metadata: JSON
+    recorded_at: datetime
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        return Checkpoint(self.transaction_id, self.global_position)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Checkpoint:
+    """A place in the global order: (writing transaction id, global position)."""
+
+    transaction_id: int = 0
+    global_position: int = 0
+
+
+START: Final = Checkpoint()
+
+
+@dataclass(frozen=True, slots=True)
+class Append:
+    """One batch of events for one stream, optionally tied to a command id and its result."""
+
+    stream_id: str
+    events: list[NewEvent]
+    expected_version: int = ANY
+    command_id: str | None = None
+    result: JSON | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    stream_id: str
+    stream_version: int
+    first_position: int | None
+    last_position: int | None
+    result: Any = None
+    duplicate: bool = False  # True when the command id had been processed before: nothing was written
+
+
+class EventStoreError(Exception):
+    pass
+
+
+class WrongExpectedVersion(EventStoreError):
+    def __init__(self, stream_id: str, expected: int, actual: int) -> None:
+        super().__init__(f"stream {stream_id!r}: expected version {expected}, actual {actual}")
+        self.stream_id = stream_id
+        self.expected = expected
+        self.actual = actual
+
+
+class MalformedEvent(EventStoreError):
+    """A stored event that cannot be turned into its current shape; names the event."""
+
+    def __init__(self, stream_id: str, stream_version: int, global_position: int, event_id: object, why: str):
+        super().__init__(
+            f"event {event_id} (stream {stream_id!r} version {stream_version}, position {global_position}) "
+            f"is malformed: {why}"
+        )
+        self.stream_id = stream_id
+        self.stream_version = stream_version
+        self.global_position = global_position

@@ -1,0 +1,83 @@
+"""Reading one stream, and all streams in the global order (never past a still-open writer)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+
+from order_draft.store import codec
+from order_draft.store.model import Checkpoint, MalformedEvent, RecordedEvent
+from order_draft.store.upcasting import Upcasters
+
+_COLUMNS = (
+    "global_position, transaction_id::text::bigint, stream_id, stream_version, event_id, event_type, "
+    "schema_version, payload, metadata, recorded_at"
+)
+READ_ALL = (
+    f"SELECT {_COLUMNS} FROM events "
+    "WHERE (transaction_id, global_position) > ($1::bigint::text::xid8, $2) "
+    "  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) "
+    "ORDER BY transaction_id, global_position LIMIT $3"
+)
+READ_STREAM_FORWARD = (
+    f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 "
+    "ORDER BY stream_version LIMIT $3"
+)
+READ_STREAM_BACKWARD = (
+    f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version <= $2 "
+    "ORDER BY stream_version DESC LIMIT $3"
+)
+# Are there committed events past the checkpoint that READ_ALL held back because an older transaction is
+# still open? Then look again soon; else wait for a notification.
+PENDING = (
+    "SELECT EXISTS (SELECT 1 FROM events "
+    "WHERE (transaction_id, global_position) > ($1::bigint::text::xid8, $2))"
+)
+
+
+def decode(rows: Sequence[asyncpg.Record], upcasters: Upcasters) -> list[RecordedEvent]:
+    loads = codec.loads
+    events = []
+    for row in rows:
+        position, xid, stream_id, version, event_id, event_type, schema_version, payload, metadata, at = row
+        try:
+            body = loads(payload)
+            if not isinstance(body, dict):
+                raise TypeError(f"payload is a JSON {type(body).__name__}, not an object")
+            if upcasters:
+                schema_version, body = upcasters.upcast(event_type, schema_version, body)
+            meta = loads(metadata)
+        except Exception as error:
+            raise MalformedEvent(
+                stream_id, version, position, event_id, f"{type(error).__name__}: {error}"
+            ) from error
+        events.append(
+            RecordedEvent(
+                position, xid, stream_id, version, event_id, event_type, schema_version, body, meta, at
+            )
+        )
+    return events
+
+
+async def read_all(
+    conn: asyncpg.Connection | asyncpg.Pool, after: Checkpoint, limit: int, upcasters: Upcasters
+) -> list[RecordedEvent]:
+    rows = await conn.fetch(READ_ALL, after.transaction_id, after.global_position, limit)
+    return decode(rows, upcasters)
+
+
+async def read_stream(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    stream_id: str,
+    upcasters: Upcasters,
+    *,
+    from_version: int | None = None,
+    backward: bool = False,
+    limit: int | None = None,
+) -> list[RecordedEvent]:
+    """Forward from `from_version` (default 1), or backward from it (default: the latest)."""
+    sql = READ_STREAM_BACKWARD if backward else READ_STREAM_FORWARD
+    start = from_version if from_version is not None else (2**62 if backward else 1)
+    rows = await conn.fetch(sql, stream_id, start, limit)
+    return decode(rows, upcasters)
