@@ -8,6 +8,7 @@ and kafka.Kafka runs the broker+controller with settings that make a single node
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import shutil
 import signal
@@ -44,7 +45,8 @@ def require_tool(name: str, why: str) -> str:
 
 def ensure_jars() -> tuple[Path, bool]:
     """The folder of broker jars, and whether they had to be downloaded now."""
-    libs = cache_root() / f"kafka-{kafka_version()}" / "libs"
+    digest = hashlib.sha256(_pom().read_bytes()).hexdigest()[:8]  # a changed pom resolves anew
+    libs = cache_root() / f"kafka-{kafka_version()}-{digest}" / "libs"
     done = libs / ".complete"
     if done.exists():
         return libs, False
@@ -174,6 +176,7 @@ class LocalKafka:
 
     def stop(self) -> None:
         if self.proc is not None:
-            children.stop(self.proc, signal.SIGTERM, timeout=30)
+            # Its data is thrown away next, so a long controlled shutdown buys nothing.
+            children.stop(self.proc, signal.SIGTERM, timeout=5)
             self.proc = None
         shutil.rmtree(self.workdir, ignore_errors=True)

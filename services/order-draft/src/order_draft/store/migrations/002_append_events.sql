@@ -30,6 +30,16 @@ BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended(s, 7301))
        FROM (SELECT DISTINCT s FROM unnest(p_streams) AS u(s) ORDER BY s) AS sorted;
 
+    -- A caller's transaction that wrote before calling us got its id before the locks: if a writer of
+    -- these streams committed since with a later id, our events would sort before its. Retry instead.
+    IF pg_current_xact_id_if_assigned() IS NOT NULL AND EXISTS (
+        SELECT 1 FROM events e
+         WHERE e.stream_id = ANY (p_streams) AND e.transaction_id > pg_current_xact_id_if_assigned()
+    ) THEN
+        RAISE EXCEPTION USING ERRCODE = '40001',
+            MESSAGE = 'transaction id older than a committed write to the same stream; retry the transaction';
+    END IF;
+
     FOR i IN 1 .. cardinality(p_streams) LOOP
         cnt := p_counts[i];
         outcome := NULL; stream_version := NULL; first_position := NULL; last_position := NULL; result := NULL;
