@@ -21,9 +21,12 @@ class Notifier:
     def __init__(self, dsn: str) -> None:
         self._dsn = dsn
         self._wanted = asyncio.Event()
+        self._closed = False
         self._task: asyncio.Task[None] | None = None
 
     def poke(self) -> None:
+        if self._closed:
+            return
         self._wanted.set()
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run())
@@ -32,11 +35,14 @@ class Notifier:
         conn: asyncpg.Connection | None = None
         try:
             conn = await asyncpg.connect(self._dsn)
-            while True:
+            while not self._closed:
                 try:
-                    await asyncio.wait_for(self._wanted.wait(), 30)
+                    async with asyncio.timeout(30):
+                        await self._wanted.wait()
                 except TimeoutError:
                     return  # idle: close the connection; the next poke opens a new one
+                if self._closed:
+                    return
                 self._wanted.clear()  # pokes arriving while we send are covered by the next round
                 await conn.execute(f"NOTIFY {CHANNEL}")
         except (OSError, asyncpg.PostgresError) as error:
@@ -47,10 +53,13 @@ class Notifier:
                     await conn.close()
 
     async def close(self) -> None:
+        # A flag, not only cancel(): on Python 3.11 a cancel that races a completed wait can be lost.
+        self._closed = True
+        self._wanted.set()
         if self._task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait({self._task}, timeout=5)
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
 
 
 class Listener:
@@ -70,8 +79,12 @@ class Listener:
 
     async def wait(self, timeout: float) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.appended.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self.appended.wait()
         self.appended.clear()
+
+    def wake(self) -> None:
+        self.appended.set()
 
     async def close(self) -> None:
         if self._conn is not None:

@@ -10,15 +10,17 @@ from order_draft.store import codec
 from order_draft.store.model import Checkpoint, MalformedEvent, RecordedEvent
 from order_draft.store.upcasting import Upcasters
 
+# The cast column gets its own name: were it called transaction_id, ORDER BY transaction_id would sort by
+# it instead of the xid8 column and lose the index (a full sort per page).
 _COLUMNS = (
-    "global_position, transaction_id::text::bigint, stream_id, stream_version, event_id, event_type, "
+    "global_position, transaction_id::text::bigint AS xid, stream_id, stream_version, event_id, event_type, "
     "schema_version, payload, metadata, recorded_at"
 )
 READ_ALL = (
     f"SELECT {_COLUMNS} FROM events "
     "WHERE (transaction_id, global_position) > ($1::bigint::text::xid8, $2) "
     "  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) "
-    "ORDER BY transaction_id, global_position LIMIT $3"
+    "ORDER BY events.transaction_id, events.global_position LIMIT $3"
 )
 READ_STREAM_FORWARD = (
     f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 "

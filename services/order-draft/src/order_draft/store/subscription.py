@@ -50,6 +50,7 @@ class Subscription:
         self.checkpoint = Checkpoint()
         self.caught_up = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._listener: Listener | None = None
 
     async def _deliver(self, events: list[RecordedEvent]) -> None:
         pool = self.store.pool
@@ -82,7 +83,7 @@ class Subscription:
     async def run(self) -> None:
         """Follow the log until stop(); survives handler and connection errors by retrying the same page."""
         lock = await asyncpg.connect(self.store.dsn)
-        listener = Listener(self.store.dsn)
+        listener = self._listener = Listener(self.store.dsn)
         try:
             await lock.execute("SELECT pg_advisory_lock(hashtextextended($1, 7302))", self.name)
             await listener.start()
@@ -115,3 +116,5 @@ class Subscription:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self._listener is not None:
+            self._listener.wake()
