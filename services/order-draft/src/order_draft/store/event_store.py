@@ -9,6 +9,7 @@ import asyncpg
 
 from order_draft.store import append as appending
 from order_draft.store import read, snapshots
+from order_draft.store.connections import Connections
 from order_draft.store.migrations import migrate
 from order_draft.store.model import (
     ANY,
@@ -28,10 +29,17 @@ from order_draft.store.upcasting import Upcasters
 SERVER_SETTINGS = {"idle_in_transaction_session_timeout": "60000", "jit": "off"}
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    return None
+
+
 class EventStore:
-    def __init__(self, pool: asyncpg.Pool, dsn: str, upcasters: Upcasters | None = None) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, dsn: str, upcasters: Upcasters | None = None, writers: int = 10
+    ) -> None:
         self.pool = pool
         self.dsn = dsn
+        self._writers = Connections(dsn, writers, SERVER_SETTINGS)
         self.upcasters = upcasters or Upcasters()
         self._notifier = Notifier(dsn)
 
@@ -40,14 +48,19 @@ class EventStore:
         """Open a pool, apply the schema migrations, and return the store."""
         pool.setdefault("min_size", 2)
         pool.setdefault("max_size", 10)
+        # asyncpg resets a connection on every release (UNLISTEN, RESET ALL, ...: one more round trip per
+        # append). Our pool keeps no session state (listeners and session locks use their own
+        # connections), so releasing skips that.
+        pool.setdefault("reset", _keep_session)
         created = await asyncpg.create_pool(dsn, server_settings=SERVER_SETTINGS, **pool)
         assert created is not None
         async with created.acquire() as conn:
             await migrate(conn)
-        return cls(created, dsn, upcasters)
+        return cls(created, dsn, upcasters, writers=pool["max_size"])
 
     async def close(self) -> None:
         await self._notifier.close()
+        await self._writers.close()
         await self.pool.close()
 
     async def append(
@@ -75,7 +88,11 @@ class EventStore:
         per batch. Pass `conn` to join a transaction of your own (then commit before relying on it)."""
         for attempt in range(3):
             try:
-                outcomes = await appending.append_batches(conn or self.pool, appends)
+                if conn is not None:
+                    outcomes = await appending.append_batches(conn, appends)
+                else:
+                    async with self._writers.acquire() as writer:
+                        outcomes = await appending.append_batches(writer, appends)
                 break
             except asyncpg.PostgresError as error:
                 if getattr(error, "sqlstate", None) != appending.COMMAND_RACE or attempt == 2 or conn:

@@ -1,12 +1,89 @@
--- Appends one or more batches of events (each to one stream) in the caller's transaction, in one call.
--- Per batch: expected >= 0 is an exact version, -1 "no stream", -2 "any". Outcome per batch, in order:
---   appended  (stream_version = the new version, first/last global position)
---   conflict  (stream_version = the actual version; nothing of that batch written)
+-- append_stream(): one batch of events to one stream, in the caller's transaction, in one call.
+-- Expected version: >= 0 exact, -1 "no stream", -2 "any". Outcome:
+--   appended  (stream_version = the new version; first/last global position)
+--   conflict  (stream_version = the actual version; nothing written)
 --   duplicate (the command id was processed before: its stored version, positions and result)
--- Every stream is locked (advisory, per stream) before the first write, so this transaction's id is
--- assigned after every earlier writer of those streams committed: the global order then always agrees
--- with the stream versions, even when a command id is claimed first. No table lock, no global row lock,
--- no NOTIFY: writers to different streams never wait for each other.
+-- The stream is locked (advisory, per stream) before the first write, so this transaction's id is
+-- assigned after every earlier writer of the stream committed, and the global order, (transaction id,
+-- position), agrees with the stream versions. No table lock, no global row lock, no NOTIFY: writers to
+-- different streams never wait for each other.
+CREATE FUNCTION append_stream(
+    p_stream          text,
+    p_expected        bigint,
+    p_command_id      text,
+    p_result          jsonb,
+    p_event_ids       uuid[],
+    p_types           text[],
+    p_schema_versions int[],
+    p_payloads        jsonb[],
+    p_metadata        jsonb[],
+    OUT outcome        text,
+    OUT stream_version bigint,
+    OUT first_position bigint,
+    OUT last_position  bigint,
+    OUT result         jsonb
+) LANGUAGE plpgsql AS $$
+DECLARE
+    current     bigint;
+    current_xid xid8;
+    own_xid     xid8;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 7301));
+
+    IF p_command_id IS NOT NULL THEN
+        SELECT 'duplicate', c.stream_version, c.first_position, c.last_position, c.result
+          INTO outcome, stream_version, first_position, last_position, result
+          FROM commands c WHERE c.command_id = p_command_id;
+        IF FOUND THEN
+            RETURN;
+        END IF;
+    END IF;
+
+    SELECT e.stream_version, e.transaction_id INTO current, current_xid
+      FROM events e WHERE e.stream_id = p_stream ORDER BY e.stream_version DESC LIMIT 1;
+    current := coalesce(current, 0);
+
+    -- A caller's transaction that wrote before calling us got its id before the lock: if a writer of this
+    -- stream committed since with a later id, our events would sort before its. Make the caller retry.
+    own_xid := pg_current_xact_id_if_assigned();
+    IF own_xid IS NOT NULL AND current_xid > own_xid THEN
+        RAISE EXCEPTION USING ERRCODE = '40001',
+            MESSAGE = 'transaction id older than a committed write to stream ' || p_stream || '; retry';
+    END IF;
+
+    IF (p_expected >= 0 AND current <> p_expected) OR (p_expected = -1 AND current <> 0) THEN
+        outcome := 'conflict';
+        stream_version := current;
+        RETURN;
+    END IF;
+
+    WITH inserted AS (
+        INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
+        SELECT p_stream, current + u.n, u.event_id, u.event_type, u.schema_version, u.payload, u.metadata
+          FROM unnest(p_event_ids, p_types, p_schema_versions, p_payloads, p_metadata)
+               WITH ORDINALITY AS u(event_id, event_type, schema_version, payload, metadata, n)
+        RETURNING events.global_position
+    )
+    SELECT min(global_position), max(global_position) INTO first_position, last_position FROM inserted;
+    stream_version := current + cardinality(p_event_ids);
+    outcome := 'appended';
+    result := p_result;
+
+    IF p_command_id IS NOT NULL THEN
+        INSERT INTO commands (command_id, stream_id, stream_version, first_position, last_position, result)
+        VALUES (p_command_id, p_stream, stream_version, first_position, last_position,
+                coalesce(p_result, 'null'::jsonb))
+        ON CONFLICT (command_id) DO NOTHING;
+        IF NOT FOUND THEN
+            -- The same command id committed meanwhile for another stream: undo, the caller retries.
+            RAISE EXCEPTION USING ERRCODE = 'P0D01', MESSAGE = 'command already processed: ' || p_command_id;
+        END IF;
+    END IF;
+END;
+$$;
+
+-- append_events(): many batches (several streams: group commit) in one call and one transaction. Every
+-- stream is locked first, in a fixed order (no deadlocks between groups), before any write.
 CREATE FUNCTION append_events(
     p_streams         text[],
     p_expected        bigint[],
@@ -21,71 +98,20 @@ CREATE FUNCTION append_events(
 ) RETURNS TABLE (outcome text, stream_version bigint, first_position bigint, last_position bigint, result jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-    i       int;
-    offs    int := 0;
-    cnt     int;
-    current bigint;
-    claimed boolean;
+    i    int;
+    offs int := 0;
+    cnt  int;
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended(s, 7301))
        FROM (SELECT DISTINCT s FROM unnest(p_streams) AS u(s) ORDER BY s) AS sorted;
-
-    -- A caller's transaction that wrote before calling us got its id before the locks: if a writer of
-    -- these streams committed since with a later id, our events would sort before its. Retry instead.
-    IF pg_current_xact_id_if_assigned() IS NOT NULL AND EXISTS (
-        SELECT 1 FROM events e
-         WHERE e.stream_id = ANY (p_streams) AND e.transaction_id > pg_current_xact_id_if_assigned()
-    ) THEN
-        RAISE EXCEPTION USING ERRCODE = '40001',
-            MESSAGE = 'transaction id older than a committed write to the same stream; retry the transaction';
-    END IF;
-
     FOR i IN 1 .. cardinality(p_streams) LOOP
         cnt := p_counts[i];
-        outcome := NULL; stream_version := NULL; first_position := NULL; last_position := NULL; result := NULL;
-
-        IF p_command_ids[i] IS NOT NULL THEN
-            SELECT 'duplicate', c.stream_version, c.first_position, c.last_position, c.result
-              INTO outcome, stream_version, first_position, last_position, result
-              FROM commands c WHERE c.command_id = p_command_ids[i];
-        END IF;
-
-        IF outcome IS NULL THEN
-            SELECT coalesce(max(e.stream_version), 0) INTO current FROM events e WHERE e.stream_id = p_streams[i];
-            IF (p_expected[i] >= 0 AND current <> p_expected[i]) OR (p_expected[i] = -1 AND current <> 0) THEN
-                outcome := 'conflict';
-                stream_version := current;
-            END IF;
-        END IF;
-
-        IF outcome IS NULL THEN
-            WITH inserted AS (
-                INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
-                SELECT p_streams[i], current + u.n, u.event_id, u.event_type, u.schema_version, u.payload, u.metadata
-                  FROM unnest(p_event_ids[offs + 1 : offs + cnt], p_types[offs + 1 : offs + cnt],
-                              p_schema_versions[offs + 1 : offs + cnt], p_payloads[offs + 1 : offs + cnt],
-                              p_metadata[offs + 1 : offs + cnt])
-                       WITH ORDINALITY AS u(event_id, event_type, schema_version, payload, metadata, n)
-                RETURNING events.global_position
-            )
-            SELECT min(global_position), max(global_position) INTO first_position, last_position FROM inserted;
-            stream_version := current + cnt;
-            outcome := 'appended';
-            result := p_results[i];
-
-            IF p_command_ids[i] IS NOT NULL THEN
-                INSERT INTO commands (command_id, stream_id, stream_version, first_position, last_position, result)
-                VALUES (p_command_ids[i], p_streams[i], stream_version, first_position, last_position,
-                        coalesce(p_results[i], 'null'::jsonb))
-                ON CONFLICT (command_id) DO NOTHING;
-                claimed := FOUND;
-                IF NOT claimed THEN
-                    -- The same command id committed meanwhile for another stream: undo this batch's events.
-                    RAISE EXCEPTION USING ERRCODE = 'P0D01', MESSAGE = 'command already processed: ' || p_command_ids[i];
-                END IF;
-            END IF;
-        END IF;
-
+        SELECT a.outcome, a.stream_version, a.first_position, a.last_position, a.result
+          INTO outcome, stream_version, first_position, last_position, result
+          FROM append_stream(p_streams[i], p_expected[i], p_command_ids[i], p_results[i],
+                             p_event_ids[offs + 1 : offs + cnt], p_types[offs + 1 : offs + cnt],
+                             p_schema_versions[offs + 1 : offs + cnt], p_payloads[offs + 1 : offs + cnt],
+                             p_metadata[offs + 1 : offs + cnt]) AS a;
         offs := offs + cnt;
         RETURN NEXT;
     END LOOP;
