@@ -78,7 +78,7 @@ async def test_many_concurrent_writers_every_event_exactly_once_in_stream_order(
         for n in range(25):
             batch = [NewEvent("E", {"w": w, "n": n, "k": k}) for k in range(rng.randint(1, 3))]
             await store.append(rng.choice(streams), batch)
-            written.extend(str(e.event_id) for e in batch)
+            written.extend(f"{w}-{n}-{k}" for k in range(len(batch)))
 
     follower_seen: list[RecordedEvent] = []
     done = asyncio.Event()
@@ -101,7 +101,8 @@ async def test_many_concurrent_writers_every_event_exactly_once_in_stream_order(
     await following
 
     for seen in (await read_everything(store), follower_seen):
-        ids = [str(e.event_id) for e in seen]
+        ids = [f"{e.payload['w']}-{e.payload['n']}-{e.payload['k']}" for e in seen]
         assert len(ids) == len(set(ids)) == len(written)
         assert set(ids) == set(written)
+        assert len({e.event_id for e in seen}) == len(seen)  # ids the database assigned
         assert_agrees_with_stream_versions(seen)

@@ -48,7 +48,7 @@ async def append_batches(conn: asyncpg.Connection | asyncpg.Pool, appends: Seque
             types.append(event.type)
             versions.append(event.schema_version)
             payloads.append(dumps(event.payload))
-            metadata.append(dumps(event.metadata))
+            metadata.append(dumps(event.metadata) if event.metadata else "{}")
     if len(appends) == 1:
         [one] = appends
         row = await conn.fetchrow(

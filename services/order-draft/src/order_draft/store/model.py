@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
+
+import orjson
 
 JSON = dict[str, Any]
 
@@ -15,17 +17,21 @@ NO_STREAM: Final = -1
 ANY: Final = -2
 
 
-@dataclass(frozen=True, slots=True)
-class NewEvent:
+class NewEvent(NamedTuple):
+    """An event to append. Without an event_id the database assigns a random UUID (cheaper than uuid4()
+    in Python when appending thousands per second)."""
+
     type: str
     payload: JSON
     schema_version: int = 1
-    metadata: JSON = field(default_factory=dict)
-    event_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    metadata: JSON | None = None
+    event_id: uuid.UUID | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RecordedEvent:
+class RecordedEvent(NamedTuple):
+    """A stored event. A tuple, because reads build hundreds of thousands per second; the metadata is
+    parsed when asked for (`metadata`), since most readers (projections) never look at it."""
+
     global_position: int
     transaction_id: int
     stream_id: str
@@ -34,8 +40,13 @@ class RecordedEvent:
     type: str
     schema_version: int
     payload: JSON
-    metadata: JSON
+    raw_metadata: str
     recorded_at: datetime
+
+    @property
+    def metadata(self) -> JSON:
+        parsed: JSON = orjson.loads(self.raw_metadata)
+        return parsed
 
     @property
     def checkpoint(self) -> Checkpoint:

@@ -59,7 +59,8 @@ BEGIN
 
     WITH inserted AS (
         INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
-        SELECT p_stream, current + u.n, u.event_id, u.event_type, u.schema_version, u.payload, u.metadata
+        SELECT p_stream, current + u.n, coalesce(u.event_id, gen_random_uuid()), u.event_type,
+               u.schema_version, u.payload, u.metadata
           FROM unnest(p_event_ids, p_types, p_schema_versions, p_payloads, p_metadata)
                WITH ORDINALITY AS u(event_id, event_type, schema_version, payload, metadata, n)
         RETURNING events.global_position
