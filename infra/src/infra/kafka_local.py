@@ -129,22 +129,14 @@ class LocalKafka:
         return path
 
     def start(self, timeout: float = 90.0) -> bool:
-        """Start the broker; returns whether the jars were downloaded first."""
+        """Start the broker (formatting its storage the first time); returns whether jars were downloaded."""
         java = require_tool("java", "to run the Kafka broker (Java 17+)")
         libs, downloaded = ensure_jars()
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        config = self._write_config()
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         classpath = f"{libs}/*"
         log4j = f"-Dlog4j2.configurationFile={self.workdir / 'log4j2.properties'}"
-        fmt = subprocess.run(
-            [java, log4j, "-cp", classpath, "kafka.tools.StorageTool", "format",
-             "-t", cluster_id, "-c", str(config)],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if fmt.returncode != 0:
-            raise InfrastructureUnavailable(f"Kafka storage format failed:\n{fmt.stdout}\n{fmt.stderr}")
+        config = self.workdir / "server.properties"
+        if not config.exists():
+            self._format(java, classpath, log4j)
         args = [
             java, "-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-Djava.awt.headless=true", log4j, "-cp", classpath, "kafka.Kafka", str(config),
@@ -152,6 +144,19 @@ class LocalKafka:
         self.proc = children.spawn(args, log_path=self.log_path.with_suffix(".out"))
         self._wait_ready(timeout)
         return downloaded
+
+    def _format(self, java: str, classpath: str, log4j: str) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        config = self._write_config()
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        fmt = subprocess.run(
+            [java, log4j, "-cp", classpath, "kafka.tools.StorageTool", "format",
+             "-t", cluster_id, "-c", str(config)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if fmt.returncode != 0:
+            raise InfrastructureUnavailable(f"Kafka storage format failed:\n{fmt.stdout}\n{fmt.stderr}")
 
     def _wait_ready(self, timeout: float) -> None:
         from infra.readiness import kafka_answers
@@ -174,9 +179,10 @@ class LocalKafka:
             + children.tail(self.log_path)
         )
 
-    def stop(self) -> None:
+    def stop(self, keep_data: bool = False) -> None:
+        """Stop the broker; with keep_data a later start() brings the same broker back (same port, logs)."""
         if self.proc is not None:
-            # Its data is thrown away next, so a long controlled shutdown buys nothing.
-            children.stop(self.proc, signal.SIGTERM, timeout=5)
+            children.stop(self.proc, signal.SIGTERM, timeout=15 if keep_data else 5)
             self.proc = None
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        if not keep_data:
+            shutil.rmtree(self.workdir, ignore_errors=True)

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer
 
+from infra.kafka_local import LocalKafka
 from infra.pytest_plugin import unique
 from order_draft.store import EventStore, NewEvent, RecordedEvent
 from order_draft.store.relay import KafkaRelay
 
+Seen = list[tuple[str, dict[str, Any]]]
 
-async def consume_all(bootstrap: str, topic: str, expected: int) -> list[tuple[str, dict[str, object]]]:
+
+async def consume_all(
+    bootstrap: str, topic: str, expected: int, done: Callable[[Seen], bool] | None = None
+) -> Seen:
+    """Read the topic from the start until `expected` records (or `done(seen)`), at most 30 s."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
     await consumer.start()
-    seen: list[tuple[str, dict[str, object]]] = []
+    seen: Seen = []
+    finished = done or (lambda records: len(records) >= expected)
     try:
-        deadline = asyncio.get_running_loop().time() + 20
-        while len(seen) < expected and asyncio.get_running_loop().time() < deadline:
+        deadline = asyncio.get_running_loop().time() + 30
+        while not finished(seen) and asyncio.get_running_loop().time() < deadline:
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 seen += [(r.key.decode(), orjson.loads(r.value)) for r in records if r.key and r.value]
     finally:
@@ -84,3 +94,35 @@ async def test_the_relay_puts_type_version_and_ids_in_headers(
     assert headers["type"] == "DraftOpened"
     assert headers["schema_version"] == "1"
     assert headers["correlation_id"] == "corr-1"
+
+
+async def test_the_relay_survives_a_broker_restart_without_losing_or_reordering(
+    store: EventStore, tmp_path: Path
+) -> None:
+    broker = LocalKafka(tmp_path / "kafka", tmp_path / "kafka.log")  # its own broker: this test stops it
+    await asyncio.to_thread(broker.start)
+    try:
+        topic = unique("order-draft.events")
+        relay = KafkaRelay(store, broker.bootstrap_servers, topic, batch_size=10)
+        relaying = asyncio.create_task(relay.run())
+        for i in range(20):
+            await store.append(f"draft-{i % 3}", [NewEvent("E", {"i": i})])
+        assert len(await consume_all(broker.bootstrap_servers, topic, 20)) == 20
+
+        await asyncio.to_thread(broker.stop, True)
+        for i in range(20, 40):  # appended while the broker is down: they wait in the log
+            await store.append(f"draft-{i % 3}", [NewEvent("E", {"i": i})])
+        await asyncio.to_thread(broker.start)
+
+        every_one = set(range(40))
+        seen = await consume_all(
+            broker.bootstrap_servers, topic, 40, lambda got: {m["payload"]["i"] for _, m in got} == every_one
+        )
+        relay.stop()
+        await asyncio.wait_for(relaying, 15)
+    finally:
+        await asyncio.to_thread(broker.stop)
+    assert {m["payload"]["i"] for _, m in seen} == every_one
+    for key in {k for k, _ in seen}:
+        versions = [int(str(m["stream_version"])) for k, m in seen if k == key]
+        assert versions == sorted(versions)
