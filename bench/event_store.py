@@ -225,11 +225,15 @@ class Plain:
         latencies: list[float] = []
 
         async def writer(streams: list[str]) -> None:
+            async with pool.acquire() as conn:  # a connection of its own: the ceiling pays no pool
+                await write(conn, streams)
+
+        async def write(conn: asyncpg.Connection, streams: list[str]) -> None:
             for n, stream in enumerate(streams):
                 current = versions.get(stream, 0)
                 data = [dumps(payload(n * row.batch + i)).decode() for i in range(row.batch)]
                 began = time.perf_counter()
-                await pool.execute(
+                await conn.execute(
                     self.INSERT,
                     [stream] * row.batch,
                     list(range(current + 1, current + row.batch + 1)),
