@@ -25,14 +25,12 @@ def _result(append: Append) -> str | None:
 
 
 def _outcome(append: Append, row: asyncpg.Record) -> Outcome:
-    outcome, version, first, last, result = row
+    outcome, version, result = row
     if outcome == "conflict":
         return WrongExpectedVersion(append.stream_id, append.expected_version, version)
     return AppendResult(
         stream_id=append.stream_id,
         stream_version=version,
-        first_position=first,
-        last_position=last,
         result=None if result is None else codec.loads(result),
         duplicate=outcome == "duplicate",
     )

@@ -79,8 +79,6 @@ class Append:
 class AppendResult:
     stream_id: str
     stream_version: int
-    first_position: int | None
-    last_position: int | None
     result: Any = None
     duplicate: bool = False  # True when the command id had been processed before: nothing was written
 

@@ -21,8 +21,6 @@ CREATE TABLE commands (
     command_id      text        PRIMARY KEY,
     stream_id       text        NOT NULL,
     stream_version  bigint      NOT NULL,
-    first_position  bigint,
-    last_position   bigint,
     result          jsonb       NOT NULL,
     recorded_at     timestamptz NOT NULL DEFAULT now()
 );

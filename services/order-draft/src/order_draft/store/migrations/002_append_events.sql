@@ -1,8 +1,8 @@
 -- append_stream(): one batch of events to one stream, in the caller's transaction, in one call.
 -- Expected version: >= 0 exact, -1 "no stream", -2 "any". Outcome:
---   appended  (stream_version = the new version; first/last global position)
+--   appended  (stream_version = the new version)
 --   conflict  (stream_version = the actual version; nothing written)
---   duplicate (the command id was processed before: its stored version, positions and result)
+--   duplicate (the command id was processed before: its stored version and result)
 -- The stream is locked (advisory, per stream) before the first write, so this transaction's id is
 -- assigned after every earlier writer of the stream committed, and the global order, (transaction id,
 -- position), agrees with the stream versions. No table lock, no global row lock, no NOTIFY: writers to
@@ -19,8 +19,6 @@ CREATE FUNCTION append_stream(
     p_metadata        jsonb[],
     OUT outcome        text,
     OUT stream_version bigint,
-    OUT first_position bigint,
-    OUT last_position  bigint,
     OUT result         jsonb
 ) LANGUAGE plpgsql AS $$
 DECLARE
@@ -31,8 +29,7 @@ BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 7301));
 
     IF p_command_id IS NOT NULL THEN
-        SELECT 'duplicate', c.stream_version, c.first_position, c.last_position, c.result
-          INTO outcome, stream_version, first_position, last_position, result
+        SELECT 'duplicate', c.stream_version, c.result INTO outcome, stream_version, result
           FROM commands c WHERE c.command_id = p_command_id;
         IF FOUND THEN
             RETURN;
@@ -57,23 +54,18 @@ BEGIN
         RETURN;
     END IF;
 
-    WITH inserted AS (
-        INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
-        SELECT p_stream, current + u.n, coalesce(u.event_id, gen_random_uuid()), u.event_type,
-               u.schema_version, u.payload, u.metadata
-          FROM unnest(p_event_ids, p_types, p_schema_versions, p_payloads, p_metadata)
-               WITH ORDINALITY AS u(event_id, event_type, schema_version, payload, metadata, n)
-        RETURNING events.global_position
-    )
-    SELECT min(global_position), max(global_position) INTO first_position, last_position FROM inserted;
+    INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
+    SELECT p_stream, current + u.n, coalesce(u.event_id, gen_random_uuid()), u.event_type,
+           u.schema_version, u.payload, u.metadata
+      FROM unnest(p_event_ids, p_types, p_schema_versions, p_payloads, p_metadata)
+           WITH ORDINALITY AS u(event_id, event_type, schema_version, payload, metadata, n);
     stream_version := current + cardinality(p_event_ids);
     outcome := 'appended';
     result := p_result;
 
     IF p_command_id IS NOT NULL THEN
-        INSERT INTO commands (command_id, stream_id, stream_version, first_position, last_position, result)
-        VALUES (p_command_id, p_stream, stream_version, first_position, last_position,
-                coalesce(p_result, 'null'::jsonb))
+        INSERT INTO commands (command_id, stream_id, stream_version, result)
+        VALUES (p_command_id, p_stream, stream_version, coalesce(p_result, 'null'::jsonb))
         ON CONFLICT (command_id) DO NOTHING;
         IF NOT FOUND THEN
             -- The same command id committed meanwhile for another stream: undo, the caller retries.
@@ -96,7 +88,7 @@ CREATE FUNCTION append_events(
     p_schema_versions int[],
     p_payloads        jsonb[],
     p_metadata        jsonb[]
-) RETURNS TABLE (outcome text, stream_version bigint, first_position bigint, last_position bigint, result jsonb)
+) RETURNS TABLE (outcome text, stream_version bigint, result jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
     i    int;
@@ -107,8 +99,7 @@ BEGIN
        FROM (SELECT DISTINCT s FROM unnest(p_streams) AS u(s) ORDER BY s) AS sorted;
     FOR i IN 1 .. cardinality(p_streams) LOOP
         cnt := p_counts[i];
-        SELECT a.outcome, a.stream_version, a.first_position, a.last_position, a.result
-          INTO outcome, stream_version, first_position, last_position, result
+        SELECT a.outcome, a.stream_version, a.result INTO outcome, stream_version, result
           FROM append_stream(p_streams[i], p_expected[i], p_command_ids[i], p_results[i],
                              p_event_ids[offs + 1 : offs + cnt], p_types[offs + 1 : offs + cnt],
                              p_schema_versions[offs + 1 : offs + cnt], p_payloads[offs + 1 : offs + cnt],
