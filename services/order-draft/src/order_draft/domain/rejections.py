@@ -65,7 +65,7 @@ class Rejection:
 
     code: Code
     message: str
-    details: Mapping[str, Any] = NO_DETAILS
+    details: Mapping[str, Any] = field(default_factory=lambda: NO_DETAILS)
     events: tuple[Event, ...] = field(default=())
 
 
