@@ -1,0 +1,1 @@
+"""Kafka at the edge of order-draft: topics, the catalog follower's consumer, producers."""
