@@ -1,0 +1,1 @@
+"""Commands in over Kafka: the consumer loop (processor) and the group-commit decision step (batch)."""

@@ -1,0 +1,154 @@
+"""The command consumer: batches from Kafka, one durable decision step per batch, replies, then offsets.
+
+Per batch: parse every record (what cannot be parsed goes to the dead-letter topic with the reason and
+the original bytes); hand the commands to the batch handler, which commits their events and replies to
+PostgreSQL in one transaction (group commit: one fsync for many drafts' commands); publish the replies
+and dead letters and wait for the broker's acknowledgement; only then commit the Kafka offsets, with
+explicit offsets (a commit without them would cover everything fetched so far). A crash anywhere replays
+the batch; the stored replies make that harmless (a processed command id answers with its first reply).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError
+from aiokafka.structs import OffsetAndMetadata
+from pydantic import TypeAdapter, ValidationError
+
+from contracts.dead_letter import DeadLetter
+from contracts.order_draft.commands import OrderDraftCommand
+
+log = logging.getLogger(__name__)
+_COMMANDS: TypeAdapter[Any] = TypeAdapter(OrderDraftCommand)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    topic: str
+    key: bytes
+    value: bytes
+
+
+BatchHandler = Callable[[Sequence[Any]], Awaitable[Sequence[Reply]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Topics:
+    commands: str
+    replies: str
+    dead_letters: str
+
+
+class CommandProcessor:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        topics: Topics,
+        handle: BatchHandler,
+        *,
+        group_id: str = "order-draft",
+        max_batch: int = 500,
+        session_timeout_ms: int = 10000,
+    ) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.topics = topics
+        self.handle = handle
+        self.group_id = group_id
+        self.max_batch = max_batch
+        self.session_timeout_ms = session_timeout_ms
+        self.ready = asyncio.Event()  # set once partitions are assigned
+        self._stopping = asyncio.Event()
+        self.processed = 0
+        self.dead_lettered = 0
+
+    async def run(self) -> None:
+        consumer = AIOKafkaConsumer(
+            self.topics.commands,
+            bootstrap_servers=self.bootstrap_servers,
+            group_id=self.group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=self.max_batch,
+            session_timeout_ms=self.session_timeout_ms,
+            heartbeat_interval_ms=max(self.session_timeout_ms // 4, 500),
+        )
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap_servers, enable_idempotence=True, acks="all", linger_ms=1
+        )
+        await producer.start()
+        await consumer.start()
+        try:
+            while not self._stopping.is_set():
+                pages = await consumer.getmany(timeout_ms=100, max_records=self.max_batch)
+                if consumer.assignment():
+                    self.ready.set()
+                if pages:
+                    await self._process(consumer, producer, pages)
+        finally:
+            await consumer.stop()
+            await producer.stop()
+
+    async def _process(
+        self,
+        consumer: AIOKafkaConsumer,
+        producer: AIOKafkaProducer,
+        pages: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+    ) -> None:
+        started = time.perf_counter()
+        commands, dead = [], []
+        for records in pages.values():
+            for record in records:
+                try:
+                    commands.append(_COMMANDS.validate_json(record.value or b""))
+                except ValidationError as error:
+                    dead.append(self._dead_letter(record, _reason(error)))
+        replies = await self.handle(commands) if commands else []
+        sent = [await producer.send(r.topic, r.value, key=r.key) for r in replies]
+        sent += [await producer.send(self.topics.dead_letters, d.value, key=d.key) for d in dead]
+        await asyncio.gather(*sent)  # acknowledged by the broker before the offsets move
+        offsets = {tp: OffsetAndMetadata(records[-1].offset + 1, "") for tp, records in pages.items()}
+        try:
+            await consumer.commit(offsets)
+        except CommitFailedError as error:  # rebalanced: the new owner replays; idempotency answers it
+            log.warning("offset commit failed after a rebalance", extra={"error": str(error)})
+        self.processed += len(commands)
+        self.dead_lettered += len(dead)
+        log.debug(
+            "batch",
+            extra={"commands": len(commands), "dead": len(dead), "ms": (time.perf_counter() - started) * 1e3},
+        )
+
+    def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> Reply:
+        raw = record.value or b""
+        try:
+            value, encoding = raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            value, encoding = base64.b64encode(raw).decode(), "base64"
+        letter = DeadLetter(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key.decode(errors="replace") if record.key else None,
+            value=value,
+            value_encoding=encoding,  # type: ignore[arg-type]
+            reason=reason,
+            consumer=self.group_id,
+        )
+        log.warning("dead-lettered", extra={"offset": record.offset, "reason": reason[:300]})
+        return Reply(self.topics.dead_letters, record.key or b"", letter.model_dump_json().encode())
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+
+def _reason(error: ValidationError) -> str:
+    problems = [f"{'.'.join(map(str, e['loc'])) or 'message'}: {e['msg']}" for e in error.errors()[:10]]
+    return "not a valid order-draft command: " + "; ".join(problems)
