@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="The catalog service: customers, products, channels, prices.", no_args_is_help=True)
+app = typer.Typer(
+    help="The catalog service: customers, products, channels, prices.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 
 
 @app.command()
@@ -24,6 +30,26 @@ def serve() -> None:
         create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None
     )
     asyncio.run(uvicorn.Server(config).serve())
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="a folder of CSV/JSON files, one per entity kind")],
+) -> None:
+    """Load a folder into the catalog (POSTGRES_DSN): all rows or, when one is bad, none.
+
+    Problems are printed as file:line: reason. The running service publishes what changed.
+    """
+    from catalog.config import Settings
+    from catalog.importing.run import run_import
+
+    result = asyncio.run(run_import(Settings.from_env().postgres_dsn, path))
+    for problem in result.problems:
+        typer.echo(str(problem), err=True)
+    if result.problems:
+        typer.echo(f"nothing imported: {len(result.problems)} problem(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"imported {result.rows} rows, {result.changed} changed, catalog revision {result.revision}")
 
 
 @app.command()
