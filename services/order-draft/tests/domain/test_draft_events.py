@@ -119,3 +119,11 @@ def test_an_event_for_a_line_the_draft_does_not_have_changes_no_line() -> None:
     draft = fold(None, [OPENED, LineRepriced(line_id="L9", old_price=None, new_price=PRICE, revision=2)])
     assert draft is not None
     assert (dict(draft.lines), draft.version) == ({}, 2)
+
+
+def test_a_second_opening_in_a_stream_changes_nothing_but_the_version() -> None:
+    draft = fold(None, [OPENED, NotesSet(notes="x")])
+    again = evolve(draft, OPENED)
+    assert again is not None
+    assert draft is not None
+    assert (again.notes, again.version) == ("x", 3)

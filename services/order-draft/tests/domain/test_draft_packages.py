@@ -10,6 +10,7 @@ from types import MappingProxyType
 from draft_fixtures import FACTS, PACKAGE
 from draft_scenario import command, eur, line, opened
 
+from catalog.pricing import PromotionalPackage
 from order_draft.domain import (
     AddLine,
     CatalogFacts,
@@ -63,7 +64,7 @@ def set_package(count: int, package_id: str = "PK") -> SetPackageQuantity:
     return command(SetPackageQuantity, package_id=package_id, count=count)
 
 
-def with_package(package: object) -> CatalogFacts:
+def with_package(package: PromotionalPackage) -> CatalogFacts:
     return replace(FACTS, packages=MappingProxyType({"PK": package}))
 
 

@@ -22,12 +22,14 @@ from order_draft.domain import (
     LineRemoved,
     LineRepriced,
     NotesSet,
+    OpenDraft,
     OrderCancelled,
     OrderPlaced,
     OrderReleased,
     PlaceOrder,
     RefreshPrices,
     ReleaseOrder,
+    RemoveLine,
     Role,
     SetNotes,
     Totals,
@@ -207,3 +209,19 @@ def test_only_the_suppliers_staff_release_orders() -> None:
 def test_only_a_submitted_order_is_released_and_only_once() -> None:
     opened(A100_LINE).when(release(), STAFF).rejected(Code.WRONG_STATUS)
     opened(A100_LINE, PLACED, RELEASED).when(release(), STAFF).rejected(Code.ALREADY_RELEASED)
+
+
+def test_a_rejected_command_still_hands_back_the_drift_it_found() -> None:
+    rejection = opened(A100_LINE).when(command(RemoveLine, line_id="L9"), DRIFTED).rejected(Code.LINE_UNKNOWN)
+    assert rejection.events == (REPRICED,)
+
+
+def test_opening_new_order_again_shows_the_drift() -> None:
+    reopen = command(OpenDraft, new_draft_id="D2", document_number="SO-0002")
+    opened(A100_LINE).when(reopen, DRIFTED).then(REPRICED)
+
+
+def test_confirmed_totals_compare_whatever_the_order_of_currencies() -> None:
+    assert Totals((("USD", Decimal(1)), ("EUR", Decimal(2)))) == Totals(
+        (("EUR", Decimal("2.00")), ("USD", Decimal(1)))
+    )

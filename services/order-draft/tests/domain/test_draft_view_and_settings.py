@@ -98,7 +98,7 @@ def test_settings_are_read_from_their_json_keys() -> None:
         hide_lines=True,
         time_zone=ZoneInfo("Europe/Sofia"),
     )
-    assert settings.site_channel.code == "B2B"  # type: ignore[union-attr]
+    assert settings.site_channel.code == "B2B"
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,7 @@ def supplier_access(command: DraftCommand, facts: CatalogFacts) -> Granted | Rej
         return reject(Code.CC002, "The user is not a person.")
     if facts.user.parent_party != company:
         return reject(Code.NOT_SUPPLIER_STAFF, "Only the supplier's staff release orders.")
+    # staff hold no customer's external-access role; they act with the highest one
     return Granted(
         role=Role.L90,
         settings=settings,

@@ -31,10 +31,8 @@ from order_draft.domain.state import Draft, DraftState, DraftStatus
 
 
 def evolve(state: DraftState, event: Event) -> DraftState:
-    if isinstance(event, DraftOpened):
-        return _opened(event)
     if state is None:
-        return None
+        return _opened(event) if isinstance(event, DraftOpened) else None
     return replace(_apply(state, event), version=state.version + 1)
 
 
@@ -65,7 +63,7 @@ def _opened(event: DraftOpened) -> Draft:
 def _apply(draft: Draft, event: Event) -> Draft:
     match event:
         case DraftOpened():
-            return draft  # handled by evolve: a stream is opened once
+            return draft  # a stream is opened once; a second opening changes nothing
         case LineAdded(line=line):
             return _with_lines(draft, {**draft.lines, line.line_id: line})
         case LineQuantityChanged(line_id=line_id, quantity=quantity, price=price):

@@ -1,8 +1,9 @@
 """The catalog facts a decision needs, handed in by the command handler (the domain never does I/O).
 
 The handler fills a `CatalogFacts` from its local copies of the catalog's tables before it calls
-`decide`, and only with what the command needs: `products_needed` (in `repricing`) names the products.
-Every value is frozen; mappings are read-only by convention (the handler builds fresh ones per command).
+`decide`, and only with what the command needs: `facts_needed` (in `needs`) names the products and
+packages. Every value is frozen; mappings are read-only by convention (the handler builds fresh
+ones per command).
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ class CatalogFacts:
     `line_discounts` are the candidate discount entries (any product); `group_parents` maps a product
     group to its parent. A product missing from `products` is unknown to the catalog: a line of such a
     product loses its price on repricing (safe: PlaceOrder then refuses), so supply every product on
-    the draft (see `products_needed`).
+    the draft (see `facts_needed`).
     """
 
     revision: int

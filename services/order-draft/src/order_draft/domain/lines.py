@@ -84,6 +84,10 @@ class Totals:
 
     net: tuple[tuple[str, Decimal], ...] = ()
 
+    def __post_init__(self) -> None:
+        # sorted by currency, so two totals with the same amounts compare equal whatever the input order
+        object.__setattr__(self, "net", tuple(sorted(self.net)))
+
     @classmethod
     def of(cls, lines: Iterable[Line]) -> Totals:
         sums: dict[str, Decimal] = {}
