@@ -6,6 +6,12 @@
 `facts` (`CatalogFacts`) is what the command handler read from its local copies of the catalog (see
 `facts_needed`); time and new ids come in with the command. See `decide` for the steps every command
 goes through, `repricing` for price drift, and `view.draft_view` for what each role sees.
+
+For the command handler: load the draft's events and `fold` them; fill `CatalogFacts` for the site, the
+acting user, the customer they act for and their access row, plus `facts_needed(command, state)` (and
+the products of those packages); call `decide`. Append the events (a `Rejection` may carry `events`:
+repricing to append even though the command is refused), with the loaded stream version as the
+store's expected version. Reply with `draft_view(state, role)`; never show money below L30.
 """
 
 from order_draft.domain.access import FactsMismatch

@@ -23,7 +23,6 @@ def place_order(command: PlaceOrder, draft: Draft, granted: Granted) -> Decided:
     if not draft.lines:
         return reject(Code.DRAFT_EMPTY, "Add at least one product before placing the order.")
     money, totals = sees_money(granted.role), draft.totals
-    seen = draft_view(draft, granted.role)
     if command.confirmed_version != draft.version:
         return reject(
             Code.DRAFT_CHANGED,
@@ -31,7 +30,7 @@ def place_order(command: PlaceOrder, draft: Draft, granted: Granted) -> Decided:
             confirmed_version=command.confirmed_version,
             version=draft.version,
             totals=totals.to_payload() if money else None,
-            draft=seen,
+            draft=draft_view(draft, granted.role),
         )
     if money and command.confirmed_totals is None:
         return reject(Code.TOTALS_REQUIRED, "Confirm the order's totals you see.", version=draft.version)
@@ -43,7 +42,7 @@ def place_order(command: PlaceOrder, draft: Draft, granted: Granted) -> Decided:
             confirmed_totals=command.confirmed_totals.to_payload(),
             totals=totals.to_payload(),
             version=draft.version,
-            draft=seen,
+            draft=draft_view(draft, granted.role),
         )
     unpriced = [line.line_id for line in draft.unpriced_lines()]
     if unpriced:
