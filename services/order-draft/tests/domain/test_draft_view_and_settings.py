@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from decimal import Decimal
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import pytest
-from draft_scenario import OPENED, command, eur, line
+from draft_fixtures import with_settings
+from draft_scenario import OPENED, command, eur, given, line
 
+from contracts.catalog import SiteSettings as CatalogSiteSettings
 from order_draft.domain import (
     AddLine,
     Code,
+    DraftOpened,
     LineAdded,
+    OpenDraft,
     PackageQuantitySet,
     Rejection,
     Role,
@@ -77,7 +83,7 @@ def test_settings_are_read_from_their_json_keys() -> None:
             "HideCustomerProducts": True,
             "HideDistributionChannel": True,
             "DefaultStore": "ST1",
-            "AvailabilityMax": 100.5,
+            "AvailabilityMax": "100.5",
             "IsOrdersEnabled": False,
             "OrderDocumentTypes": ["SO", 7],
             "HideLines": True,
@@ -110,6 +116,8 @@ def test_settings_are_read_from_their_json_keys() -> None:
         '{"SiteChannel": {"Name": "no code"}}',
         '{"SiteChannel": "A-CODE-LONGER-THAN-10"}',
         '{"AvailabilityMax": "many"}',
+        '{"AvailabilityMax": "NaN"}',
+        '{"AvailabilityMax": true}',
         '{"DefaultStore": ""}',
         '{"OrderDocumentTypes": "SO"}',
         '{"TimeZone": 2}',
@@ -127,3 +135,20 @@ def test_a_command_needs_the_facts_of_every_product_and_package_on_the_draft_and
     assert (needed.products, needed.packages) == (frozenset({"A100", "M10"}), frozenset({"PK"}))
     needed = facts_needed(command(SetPackageQuantity, package_id="PK2", count=1), None)
     assert (needed.products, needed.packages) == (frozenset(), frozenset({"PK2"}))
+
+
+def test_settings_as_the_catalog_publishes_them_are_read() -> None:
+    admin_wrote = {"IsNewOrderEnabled": True, "NewOrderDocumentType": "SO", "SiteChannel": "WEB"}
+    published = CatalogSiteSettings.model_validate(admin_wrote | {"AvailabilityMax": "7.5"})
+    settings = parse_site_settings(published.model_dump_json(by_alias=True))
+    assert isinstance(settings, SiteSettings)
+    assert (settings.site_channel.code, settings.availability_max) == ("WEB", Decimal("7.5"))
+    assert (settings.is_new_order_enabled, settings.new_order_document_type) == (True, "SO")
+
+
+def test_a_site_channel_given_by_code_takes_its_name_from_the_catalog() -> None:
+    facts = with_settings(SiteChannel="WEB")
+    named = replace(facts, site=replace(facts.site, channel_names=MappingProxyType({"WEB": "Online store"})))
+    (event,) = given().when(command(OpenDraft, new_draft_id="D1", document_number="SO-1"), named).events()
+    assert isinstance(event, DraftOpened)
+    assert (event.channel_code, event.channel_name) == ("WEB", "Online store")

@@ -8,7 +8,7 @@ first because no user can fix them, and a switched-off New Order says so before 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from catalog.pricing import site_today
 from order_draft.domain.commands import DraftCommand
@@ -39,7 +39,7 @@ def customer_access(
 ) -> Granted | Rejection:
     """A customer's user acting on New Order (`new_order`) or on a placed order (CancelOrder)."""
     _same_parties(command, facts)
-    company, settings = facts.site.enterprise_company, parse_site_settings(facts.site.settings_json)
+    company, settings = facts.site.enterprise_company, site_settings(facts)
     if company is None:
         return reject(Code.CC005, "The site has no enterprise company. Ask the site's administrator.")
     if isinstance(settings, Rejection):
@@ -65,7 +65,7 @@ def customer_access(
 
 def supplier_access(command: DraftCommand, facts: CatalogFacts) -> Granted | Rejection:
     """The supplier's staff: a person of the site's enterprise company (they release orders)."""
-    company, settings = facts.site.enterprise_company, parse_site_settings(facts.site.settings_json)
+    company, settings = facts.site.enterprise_company, site_settings(facts)
     if facts.site.site != command.site or facts.user.user_id != command.actor.user_id:
         raise FactsMismatch("facts of another site or user than the command's")
     if company is None:
@@ -90,6 +90,17 @@ def owner_problem(command: DraftCommand, draft: Draft) -> Rejection | None:
     if draft.customer != command.actor.customer_id or draft.site != command.site:
         return reject(Code.NOT_YOUR_CUSTOMER, "This order belongs to another customer.")
     return None
+
+
+def site_settings(facts: CatalogFacts) -> SiteSettings | Rejection:
+    """The site's parsed settings, its channel named from the catalog's channels when it can be."""
+    settings = parse_site_settings(facts.site.settings_json)
+    if isinstance(settings, Rejection):
+        return settings
+    name = facts.site.channel_names.get(settings.site_channel.code)
+    if name is None or settings.site_channel.name != settings.site_channel.code:
+        return settings
+    return replace(settings, site_channel=replace(settings.site_channel, name=name))
 
 
 def _same_parties(command: DraftCommand, facts: CatalogFacts) -> None:

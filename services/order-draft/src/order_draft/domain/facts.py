@@ -27,12 +27,15 @@ class DocumentType:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SiteFacts:
-    """The portal site. `document_types` needs at least the type NewOrderDocumentType names."""
+    """The portal site. `settings_json` is the settings object's JSON text (the back office's keys);
+    `document_types` needs at least the type NewOrderDocumentType names; `channel_names` names the site
+    channel when the settings give only its code."""
 
     site: str
     enterprise_company: str | None
     settings_json: str | None = None
     document_types: Mapping[str, DocumentType] = field(default_factory=lambda: MappingProxyType({}))
+    channel_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

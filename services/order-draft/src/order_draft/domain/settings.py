@@ -112,16 +112,25 @@ def _texts(raw: dict[str, Any], key: str) -> tuple[str, ...] | None:
 
 
 def _number(raw: dict[str, Any], key: str) -> Decimal | None:
+    """A JSON number, or a decimal written as a string (as the catalog publishes quantities)."""
     value = raw.get(key)
     if value is None:
         return None
+    if isinstance(value, str):
+        try:
+            number = Decimal(value)
+        except ArithmeticError as error:
+            raise _Malformed(f"{key} must be a number") from error
+        if number.is_finite():
+            return number
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise _Malformed(f"{key} must be a number")
     return Decimal(value)
 
 
 def _channel(value: Any) -> Channel:
-    """`{"Code": "WEB", "Name": "Online store"}`, or just a code (its name is then the code)."""
+    """`{"Code": "WEB", "Name": "Online store"}`, or just a code (as the catalog publishes it; the name
+    then comes from `SiteFacts.channel_names`, else it is the code)."""
     if value is None:
         return CLIENT_CENTER
     if isinstance(value, str) and 0 < len(value) <= 10:
