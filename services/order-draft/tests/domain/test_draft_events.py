@@ -71,6 +71,7 @@ SAMPLES: list[Event] = [
         confirmed_version=4,
     ),
     OrderCancelled(cancelled_at=NOW, cancelled_by="U1"),
+    OrderCancelled(cancelled_at=NOW, cancelled_by="U1", reason="ordered twice"),
     OrderReleased(released_at=NOW, released_by="S9"),
 ]
 

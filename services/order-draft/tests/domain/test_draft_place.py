@@ -225,3 +225,9 @@ def test_confirmed_totals_compare_whatever_the_order_of_currencies() -> None:
     assert Totals((("USD", Decimal(1)), ("EUR", Decimal(2)))) == Totals(
         (("EUR", Decimal("2.00")), ("USD", Decimal(1)))
     )
+
+
+def test_a_cancellation_keeps_its_reason() -> None:
+    cmd = command(CancelOrder, reason=" ordered twice ")
+    cancelled = OrderCancelled(cancelled_at=NOW, cancelled_by="U1", reason="ordered twice")
+    opened(A100_LINE, PLACED).when(cmd).then(cancelled)

@@ -101,6 +101,8 @@ class PlaceOrder(DraftCommand):
 class CancelOrder(DraftCommand):
     """Cancel a submitted order (until the supplier releases it)."""
 
+    reason: str | None = None
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ReleaseOrder(DraftCommand):

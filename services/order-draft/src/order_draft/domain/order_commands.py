@@ -69,7 +69,8 @@ def cancel_order(command: CancelOrder, draft: Draft, granted: Granted) -> Decide
         )
     if draft.status is not DraftStatus.SUBMITTED:
         return _wrong_status(draft, "cancelled", DraftStatus.SUBMITTED)
-    return [OrderCancelled(cancelled_at=command.at, cancelled_by=command.actor.user_id)]
+    reason = command.reason.strip() if command.reason and command.reason.strip() else None
+    return [OrderCancelled(cancelled_at=command.at, cancelled_by=command.actor.user_id, reason=reason)]
 
 
 def release_order(command: ReleaseOrder, draft: Draft, granted: Granted) -> Decided:

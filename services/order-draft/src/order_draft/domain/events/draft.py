@@ -129,13 +129,22 @@ class OrderCancelled:
     schema_version: ClassVar[int] = 1
     cancelled_at: dt.datetime
     cancelled_by: str
+    reason: str | None = None
 
     def to_payload(self) -> Payload:
-        return {"cancelled_at": self.cancelled_at.isoformat(), "cancelled_by": self.cancelled_by}
+        return {
+            "cancelled_at": self.cancelled_at.isoformat(),
+            "cancelled_by": self.cancelled_by,
+            "reason": self.reason,
+        }
 
     @classmethod
     def from_payload(cls, p: Payload) -> OrderCancelled:
-        return cls(cancelled_at=dt.datetime.fromisoformat(p["cancelled_at"]), cancelled_by=p["cancelled_by"])
+        return cls(
+            cancelled_at=dt.datetime.fromisoformat(p["cancelled_at"]),
+            cancelled_by=p["cancelled_by"],
+            reason=p.get("reason"),
+        )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
