@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 SMALL = {
     "enterprise-companies.csv": """
 code,name
@@ -101,3 +103,10 @@ S1,P-1,SUP,2025-01-01,500
 }
 
 SMALL_ROWS = 30
+
+
+def write_folder(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text.lstrip("\n"))
+    return folder

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import asyncpg
 import pytest
@@ -22,8 +21,13 @@ async def catalog_db(database_dsn: str) -> AsyncIterator[asyncpg.Connection]:
         await conn.close()
 
 
-def write_folder(folder: Path, files: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / name).write_text(text.lstrip("\n"))
-    return folder
+@pytest.fixture
+async def catalog_pool(database_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on a fresh, migrated catalog database."""
+    pool = await asyncpg.create_pool(database_dsn, min_size=1, max_size=4)
+    async with pool.acquire() as conn:
+        await migrate(conn)
+    try:
+        yield pool
+    finally:
+        await pool.close()

@@ -1,0 +1,1 @@
+"""The catalog database: migrations, staging, applying changes with their outbox rows, reading back."""
