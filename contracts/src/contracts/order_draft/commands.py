@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from contracts.envelope import Command
-from contracts.types import Code, Date, Id, Quantity
+from contracts.types import Code, Date, Id, Money, Quantity
 
 ListSource = Literal["customer-products", "default-channel", "site-channel"]
 
@@ -95,11 +95,16 @@ class RefreshPrices(OnDraft):
 
 
 class PlaceOrder(OnDraft):
-    """Submit the draft. Refused when a price changed since the draft's last version the user saw,
-    unless `accept_price_changes` is set: what was shown and what is charged never silently differ."""
+    """Submit the draft as the user confirmed it: `expected_version` is the version they saw (required),
+    and for roles that see money (L30+) `confirmed_totals` the net totals they saw, per currency. If the
+    draft changed since (a price moved), the order is refused with the new state (DRAFT_CHANGED or
+    TOTALS_CHANGED): what was shown and what is charged never silently differ."""
 
     type: Literal["PlaceOrder"] = "PlaceOrder"
-    accept_price_changes: bool = False
+    expected_version: int = Field(ge=0, description="the draft version the user confirmed")
+    confirmed_totals: dict[Code, Money] | None = Field(
+        default=None, description="currency -> net amount the user saw; required for L30 and above"
+    )
 
 
 class CancelOrder(OnDraft):
