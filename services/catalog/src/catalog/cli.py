@@ -34,16 +34,24 @@ def serve() -> None:
 
 @app.command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="a folder of CSV/JSON files, one per entity kind")],
+    path: Annotated[
+        Path | None, typer.Argument(help="a folder of CSV/JSON files, one per entity kind")
+    ] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="import the shipped demo data set")] = False,
 ) -> None:
     """Load a folder into the catalog (POSTGRES_DSN): all rows or, when one is bad, none.
 
     Problems are printed as file:line: reason. The running service publishes what changed.
     """
     from catalog.config import Settings
+    from catalog.demo_data import demo_folder
     from catalog.importing.run import run_import
 
-    result = asyncio.run(run_import(Settings.from_env().postgres_dsn, path))
+    if (path is None) == (not demo):
+        raise typer.BadParameter("give a folder or --demo (one of them)")
+    folder = demo_folder() if demo else path
+    assert folder is not None
+    result = asyncio.run(run_import(Settings.from_env().postgres_dsn, folder))
     for problem in result.problems:
         typer.echo(str(problem), err=True)
     if result.problems:

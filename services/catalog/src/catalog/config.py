@@ -6,7 +6,14 @@ import os
 from dataclasses import dataclass
 
 # Every variable the service reads; docker-compose.yml and the tests check that each one is set there.
-ENV_VARS = ("KAFKA_BOOTSTRAP_SERVERS", "POSTGRES_DSN", "HTTP_HOST", "HTTP_PORT", "LOG_LEVEL")
+ENV_VARS = (
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "POSTGRES_DSN",
+    "HTTP_HOST",
+    "HTTP_PORT",
+    "LOG_LEVEL",
+    "CATALOG_IMPORT_ON_START",
+)
 
 
 @dataclass(frozen=True)
@@ -16,6 +23,9 @@ class Settings:
     http_host: str = "127.0.0.1"
     http_port: int = 8081
     log_level: str = "INFO"
+    # "demo" (the shipped demo data set), a folder path, or empty: what to import when the service starts.
+    # Importing is idempotent: unchanged rows publish nothing.
+    import_on_start: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -26,4 +36,5 @@ class Settings:
             http_host=env.get("HTTP_HOST", cls.http_host),
             http_port=int(env.get("HTTP_PORT", cls.http_port)),
             log_level=env.get("LOG_LEVEL", cls.log_level),
+            import_on_start=env.get("CATALOG_IMPORT_ON_START", cls.import_on_start).strip(),
         )

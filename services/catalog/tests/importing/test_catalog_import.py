@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import asyncpg
-from catalog_files import SMALL, SMALL_ROWS
+from catalog_files import SMALL, SMALL_ROWS, write_folder
 
 from catalog.importing import import_folder
 from catalog.store.records import load_records
-from conftest import write_folder
 from contracts.catalog import KINDS, Channel
 
 

@@ -28,6 +28,17 @@ def suffixed(suffix: str) -> dict[str, str]:
 async def create_compacted_topics(
     bootstrap_servers: str, topics: Iterable[str], partitions: int = PARTITIONS, replication: int = 1
 ) -> None:
+    await create_topics(bootstrap_servers, topics, partitions, replication, COMPACTED)
+
+
+async def create_topics(
+    bootstrap_servers: str,
+    topics: Iterable[str],
+    partitions: int = PARTITIONS,
+    replication: int = 1,
+    configs: Mapping[str, str] | None = None,
+) -> None:
+    """Create the missing topics (with `configs`) and wait until every partition has a leader."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
@@ -35,7 +46,7 @@ async def create_compacted_topics(
         existing = set(await admin.list_topics())
         missing = [t for t in wanted if t not in existing]
         if missing:
-            new = [NewTopic(t, partitions, replication, topic_configs=COMPACTED) for t in missing]
+            new = [NewTopic(t, partitions, replication, topic_configs=dict(configs or {})) for t in missing]
             response = await admin.create_topics(new)
             for topic, error_code, *message in response.topic_errors:
                 # another instance may have created it meanwhile
