@@ -8,7 +8,7 @@ any consumer. Types are strict (see `contracts.types`). A message's `type` is it
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
@@ -56,6 +56,10 @@ class Command(Message):
     actor: Actor
     reply_to: TopicName | None = Field(default=None, description="the topic to reply on; else the default")
 
+    def partition_key(self) -> str:
+        """The Kafka key: commands that must stay in order share one. Subclasses say which."""
+        return str(self.command_id)
+
 
 RejectionCode = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Z0-9_]+$")]
 
@@ -71,7 +75,7 @@ class Rejected(Message):
     details: dict[str, str] = Field(default_factory=dict)
 
 
-def reply_envelope(command: Command) -> dict[str, object]:
+def reply_envelope(command: Command) -> dict[str, Any]:
     """The envelope fields of a reply to `command`: same conversation, caused by it."""
     return {
         "correlation_id": command.correlation_id,

@@ -1,4 +1,4 @@
-"""The composition root: wires the broker, the catalog service and the HTTP routes in one place."""
+"""The composition root: wires the broker, the admin commands, the catalog service and the HTTP routes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.asgi.response import JSONResponse
 from faststream.kafka import KafkaBroker
 
+from catalog.admin.router import admin_router
 from catalog.config import Settings
 from catalog.service import CatalogService
 
@@ -20,6 +21,7 @@ log = logging.getLogger("catalog")
 def create_app(settings: Settings) -> AsgiFastStream:
     broker = KafkaBroker(settings.kafka_bootstrap_servers, enable_idempotence=True, logger=log)
     service = CatalogService(settings)
+    broker.include_router(admin_router(service.database, on_change=service.nudge))
 
     @get(include_in_schema=False)
     async def health(scope: Any) -> AsgiResponse:

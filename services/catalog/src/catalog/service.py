@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import asyncpg
 
@@ -24,8 +24,13 @@ COMMAND_TOPICS = (topics.CATALOG_COMMANDS, topics.CATALOG_REPLIES, topics.CATALO
 class CatalogService:
     """`view_topics` maps each kind to its topic (tests give their own names)."""
 
-    def __init__(self, settings: Settings, view_topics: Mapping[str, str] = VIEW_TOPICS) -> None:
-        self.settings, self.view_topics = settings, view_topics
+    def __init__(
+        self,
+        settings: Settings,
+        view_topics: Mapping[str, str] = VIEW_TOPICS,
+        command_topics: Sequence[str] = COMMAND_TOPICS,
+    ) -> None:
+        self.settings, self.view_topics, self.command_topics = settings, view_topics, command_topics
         self.pool: asyncpg.Pool | None = None
         self.relay: Relay | None = None
         self._relay_task: asyncio.Task[None] | None = None
@@ -46,7 +51,7 @@ class CatalogService:
                     "imported", extra={"folder": str(folder), "rows": result.rows, "changed": result.changed}
                 )
         await create_compacted_topics(settings.kafka_bootstrap_servers, self.view_topics.values())
-        await create_topics(settings.kafka_bootstrap_servers, COMMAND_TOPICS)
+        await create_topics(settings.kafka_bootstrap_servers, self.command_topics)
         self.relay = Relay(pool, settings.kafka_bootstrap_servers, self.view_topics)
         self._relay_task = asyncio.create_task(self.relay.run(), name="catalog-relay")
 
@@ -57,6 +62,16 @@ class CatalogService:
                 await asyncio.wait_for(self._relay_task, 10)
         if self.pool is not None:
             await self.pool.close()
+
+    def database(self) -> asyncpg.Pool:
+        if self.pool is None:
+            raise RuntimeError("the catalog has not started")
+        return self.pool
+
+    def nudge(self) -> None:
+        """A change was committed: the relay publishes it now."""
+        if self.relay is not None:
+            self.relay.nudge()
 
     @property
     def relay_running(self) -> bool:

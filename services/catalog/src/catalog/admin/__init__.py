@@ -1,0 +1,1 @@
+"""Admin commands on Kafka: upsert, deactivate and delete any catalog record."""
