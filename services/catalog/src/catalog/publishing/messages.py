@@ -1,20 +1,23 @@
 """An outbox row as a Kafka record on its view's topic: key = natural key, value = the view, or a tombstone.
 
 The value is the view's envelope with the stored record JSON spliced in (it was written by the record's
-own contract at apply time, so it is not parsed again here). The message id derives from the revision, so
-a republished change carries the same id.
+own contract at apply time, so it is not parsed again here). The envelope's values are UUIDs, integers,
+a timestamp and stored JSON, none of which needs escaping, so it is formatted directly: json.dumps and
+uuid5 were a third of the relay's time. The message id derives from the revision, so a republished
+change carries the same id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from dataclasses import dataclass
 
 from contracts.catalog import KINDS
 
-MESSAGE_IDS = uuid.UUID("6d1b6f0e-4b8e-4c55-9a56-3f1b4c8c2a10")  # namespace of catalog message ids
+# A catalog message id is this prefix and the revision as 12 hex digits: a valid (version 4 layout) UUID,
+# unique per change, and the same when a change is published again.
+MESSAGE_ID_PREFIX = "6d1b6f0e-4b8e-4c55-9a56-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +34,8 @@ class Change:
     occurred_at: dt.datetime
 
 
-def message_id(revision: int) -> uuid.UUID:
-    return uuid.uuid5(MESSAGE_IDS, f"catalog.revision.{revision}")
+def message_id(revision: int) -> str:
+    return f"{MESSAGE_ID_PREFIX}{revision:012x}"
 
 
 def _time(moment: dt.datetime) -> str:
@@ -43,19 +46,14 @@ def value_of(change: Change) -> bytes | None:
     if change.record is None:
         return None
     view = KINDS[change.kind].view
-    head = json.dumps(
-        {
-            "message_id": str(message_id(change.revision)),
-            "type": view.__name__,
-            "schema_version": view.model_fields["schema_version"].default,
-            "correlation_id": str(change.correlation_id),
-            "causation_id": None if change.causation_id is None else str(change.causation_id),
-            "occurred_at": _time(change.occurred_at),
-            "catalog_revision": change.revision,
-        }
-    )
-    actor = change.actor if change.actor is not None else "null"
-    return f'{head[:-1]}, "actor": {actor}, "record": {change.record}}}'.encode()
+    causation = "null" if change.causation_id is None else f'"{change.causation_id}"'
+    return (
+        f'{{"message_id": "{message_id(change.revision)}", "type": "{view.__name__}", '
+        f'"schema_version": {view.model_fields["schema_version"].default}, '
+        f'"correlation_id": "{change.correlation_id}", "causation_id": {causation}, '
+        f'"actor": {change.actor or "null"}, "occurred_at": "{_time(change.occurred_at)}", '
+        f'"catalog_revision": {change.revision}, "record": {change.record}}}'
+    ).encode()
 
 
 def headers_of(change: Change) -> list[tuple[str, bytes]]:
