@@ -1,4 +1,4 @@
-"""The composition root: wires the broker, the database pool and the HTTP routes in one place."""
+"""The composition root: the running parts (service.Service) behind an ASGI app with health and docs."""
 
 from __future__ import annotations
 
@@ -12,21 +12,14 @@ from faststream.asgi.response import JSONResponse
 from faststream.kafka import KafkaBroker
 
 from order_draft.config import Settings
+from order_draft.service import Service
 
 log = logging.getLogger("order_draft")
 
 
-class Runtime:
-    """What the handlers share: the settings, the database pool (set on start-up)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.pool: asyncpg.Pool | None = None
-
-
 def create_app(settings: Settings) -> AsgiFastStream:
     broker = KafkaBroker(settings.kafka_bootstrap_servers, enable_idempotence=True, logger=log)
-    runtime = Runtime(settings)
+    service = Service(settings)
 
     @get(include_in_schema=False)
     async def health(scope: Any) -> AsgiResponse:
@@ -34,36 +27,29 @@ def create_app(settings: Settings) -> AsgiFastStream:
 
     @get(include_in_schema=False)
     async def ready(scope: Any) -> AsgiResponse:
-        checks = {"kafka": await broker.ping(2.0), "postgres": await _database_answers(runtime)}
-        return JSONResponse({"ready": all(checks.values()), **checks}, 200 if all(checks.values()) else 503)
-
-    async def open_pool() -> None:
-        runtime.pool = await asyncpg.create_pool(settings.postgres_dsn, min_size=1, max_size=10)
-        log.info("connected", extra={"postgres": _redact(settings.postgres_dsn)})
-
-    async def close_pool() -> None:
-        if runtime.pool is not None:
-            await runtime.pool.close()
+        checks = {
+            "kafka": await broker.ping(2.0),
+            "postgres": await _database_answers(service),
+            "catalog_copy": service.follower is not None and service.follower.caught_up.is_set(),
+            "consuming": service.ready,
+        }
+        body = {"ready": all(checks.values()), **checks, "catalog_revision": service.copy.revision}
+        return JSONResponse(body, 200 if body["ready"] else 503)
 
     return AsgiFastStream(
         broker,
         asgi_routes=[("/health", health), ("/ready", ready)],
-        on_startup=[open_pool],
-        after_shutdown=[close_pool],
+        on_startup=[service.start],
+        after_shutdown=[service.stop],
         asyncapi_path="/docs",
         logger=log,
     )
 
 
-async def _database_answers(runtime: Runtime) -> bool:
-    if runtime.pool is None:
+async def _database_answers(service: Service) -> bool:
+    if service.store is None:
         return False
     try:
-        return bool(await asyncio.wait_for(runtime.pool.fetchval("SELECT 1"), 2.0) == 1)
+        return bool(await asyncio.wait_for(service.store.pool.fetchval("SELECT 1"), 2.0) == 1)
     except (OSError, asyncpg.PostgresError, TimeoutError):
         return False
-
-
-def _redact(dsn: str) -> str:
-    head, sep, tail = dsn.rpartition("@")
-    return f"{head.split('//')[0]}//***@{tail}" if sep else dsn

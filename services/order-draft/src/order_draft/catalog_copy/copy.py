@@ -20,6 +20,7 @@ class CatalogCopy:
     def __init__(self) -> None:
         self.records: dict[str, dict[str, Record]] = defaultdict(dict)
         self.revision = 0  # the highest catalog revision applied
+        self.changes = 0  # counts every change applied (deletes and late arrivals included): cache stamps
         self._by_product: dict[str, dict[str, dict[str, Record]]] = defaultdict(lambda: defaultdict(dict))
 
     def get(self, kind: str, key: str) -> Record | None:
@@ -42,6 +43,7 @@ class CatalogCopy:
             if (code := getattr(record, "product_code", None)) is not None:
                 self._by_product[kind][code][key] = record
         self.revision = max(self.revision, revision)
+        self.changes += 1
 
     async def load(self, conn: asyncpg.Connection | asyncpg.Pool) -> int:
         """Fill from the durable copy; returns the number of records."""

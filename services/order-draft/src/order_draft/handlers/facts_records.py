@@ -33,17 +33,6 @@ from order_draft.domain import ChannelLink, CustomerFacts, CustomerProduct, Prod
 T = TypeVar("T")
 R = TypeVar("R", bound=records.Record)
 Stamp = tuple[int, ...]
-_KINDS_READ = (
-    "product",
-    "customer_product",
-    "channel_product",
-    "price_entry",
-    "price_type",
-    "price_list",
-    "line_discount",
-    "promotional_package",
-    "product_group",
-)
 _PRODUCTS_KEPT = 100_000  # (product, customer, channels) facts kept; past it the cache starts afresh
 _CUSTOMERS_KEPT = 4096  # customers' discount candidates kept per line-discount state
 
@@ -73,8 +62,7 @@ class FactsCache:
     @staticmethod
     def stamp(copy: CatalogCopy) -> Stamp:
         """The copy's state as far as the cached values go (take it once per command)."""
-        held = copy.records
-        return (copy.revision, *(len(held[kind]) for kind in _KINDS_READ))
+        return (copy.changes,)
 
     def product(
         self, copy: CatalogCopy, stamp: Stamp, code: str, customer_id: str, channels: tuple[str, ...]

@@ -10,7 +10,7 @@ import asyncpg
 from order_draft.store import append as appending
 from order_draft.store import read, snapshots
 from order_draft.store.connections import Connections
-from order_draft.store.migrations import migrate
+from order_draft.store.migrations import STORE, migrate
 from order_draft.store.model import (
     ANY,
     JSON,
@@ -44,8 +44,16 @@ class EventStore:
         self._notifier = Notifier(dsn)
 
     @classmethod
-    async def connect(cls, dsn: str, *, upcasters: Upcasters | None = None, **pool: Any) -> EventStore:
-        """Open a pool, apply the schema migrations, and return the store."""
+    async def connect(
+        cls,
+        dsn: str,
+        *,
+        upcasters: Upcasters | None = None,
+        migrations: Sequence[str] = (STORE,),
+        **pool: Any,
+    ) -> EventStore:
+        """Open a pool, apply the schema migrations (the store's, and those of `migrations` parts), and
+        return the store."""
         pool.setdefault("min_size", 2)
         pool.setdefault("max_size", 10)
         # asyncpg resets a connection on every release (UNLISTEN, RESET ALL, ...: one more round trip per
@@ -55,7 +63,7 @@ class EventStore:
         created = await asyncpg.create_pool(dsn, server_settings=SERVER_SETTINGS, **pool)
         assert created is not None
         async with created.acquire() as conn:
-            await migrate(conn)
+            await migrate(conn, migrations)
         return cls(created, dsn, upcasters, writers=pool["max_size"])
 
     async def close(self) -> None:

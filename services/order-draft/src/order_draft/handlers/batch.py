@@ -1,0 +1,226 @@
+"""Deciding a batch of commands and committing it as one transaction (group commit).
+
+For each command, in the order received: answer a command id seen before with its stored reply; else
+map it to the domain, load its draft (memory, or its events), build the catalog facts it needs, decide,
+and fold the new events into a working copy, so the next command of the same draft in this batch decides
+on them. Then one transaction appends every command's events with its command id and reply (a rejection
+is stored too: a retried command gets the same answer) and moves the active-draft rows. One fsync for
+the whole batch. If anything in it conflicts (another writer, a stale memory), the transaction is rolled
+back and each command is decided again on its own, on the stored events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import orjson
+
+from order_draft.catalog_copy import CatalogCopy
+from order_draft.domain import decide, fold
+from order_draft.domain.events import DraftOpened, OrderPlaced
+from order_draft.domain.rejections import Rejection
+from order_draft.domain.state import Draft
+from order_draft.handlers import replies
+from order_draft.handlers.drafts import Drafts, active_draft, document_numbers, stream_of
+from order_draft.handlers.facts import build_facts
+from order_draft.handlers.mapping import to_domain
+from order_draft.handlers.processor import Reply
+from order_draft.store import ANY, Append, AppendResult, EventStore, NewEvent
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class _Batch:
+    """What one batch decided, before it is committed."""
+
+    appends: list[Append] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+    drafts: dict[str, Draft] = field(default_factory=dict)  # draft id -> state after this batch
+    opened: dict[tuple[str, str], str] = field(default_factory=dict)  # (site, customer) -> new draft
+    closed: set[tuple[str, str]] = field(default_factory=set)  # pairs whose active draft was placed
+    answered: dict[str, Reply] = field(default_factory=dict)  # command id -> reply, within the batch
+
+
+class CommandHandler:
+    def __init__(
+        self,
+        store: EventStore,
+        copy: CatalogCopy,
+        replies_topic: str,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.store = store
+        self.copy = copy
+        self.replies_topic = replies_topic
+        self.clock = clock
+        self.drafts = Drafts(store)
+
+    async def __call__(self, commands: Sequence[Any]) -> list[Reply]:
+        try:
+            return await self._decide_and_commit(commands)
+        except (ConflictInBatch, asyncpg.UniqueViolationError, asyncpg.SerializationError) as error:
+            log.info(
+                "batch conflict; deciding one by one", extra={"error": repr(error), "size": len(commands)}
+            )
+            self.drafts.clear()
+            out: list[Reply] = []
+            for command in commands:
+                out += await self._alone(command)
+            return out
+
+    async def _alone(self, command: Any, attempts: int = 5) -> list[Reply]:
+        for attempt in range(attempts):
+            try:
+                return await self._decide_and_commit([command])
+            except (ConflictInBatch, asyncpg.UniqueViolationError, asyncpg.SerializationError):
+                self.drafts.clear()
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _decide_and_commit(self, commands: Sequence[Any]) -> list[Reply]:
+        pool = self.store.pool
+        ids = [str(c.command_id) for c in commands]
+        stored = {
+            r[0]: r[1]
+            for r in await pool.fetch(
+                "SELECT command_id, result FROM commands WHERE command_id = ANY($1)", ids
+            )
+        }
+        batch = _Batch()
+        opening = [c for c in commands if type(c).__name__ == "OpenDraft" and str(c.command_id) not in stored]
+        numbers = await document_numbers(pool, len(opening)) if opening else []
+        actives = await self._actives(pool, opening)
+        for command in commands:
+            await self._decide_one(command, stored, batch, numbers, actives)
+        if batch.appends:
+            await self._commit(batch)
+        for draft in batch.drafts.values():
+            self.drafts.remember(draft)
+        return batch.replies
+
+    async def _actives(self, pool: asyncpg.Pool, opening: list[Any]) -> dict[tuple[str, str], str]:
+        pairs = {(c.site, c.actor.customer_id or "") for c in opening}
+        found = {}
+        for site, customer in pairs:
+            draft_id = await active_draft(pool, site, customer)
+            if draft_id is not None:
+                found[(site, customer)] = draft_id
+        return found
+
+    async def _decide_one(
+        self,
+        command: Any,
+        stored: dict[str, str],
+        batch: _Batch,
+        numbers: list[str],
+        actives: dict[tuple[str, str], str],
+    ) -> None:
+        command_id = str(command.command_id)
+        if command_id in stored or command_id in batch.answered:
+            previous = batch.answered.get(command_id)
+            batch.replies.append(previous or self._reply(command, orjson.loads(stored[command_id])))
+            return
+        pair = (command.site, command.actor.customer_id or "")
+        is_open = type(command).__name__ == "OpenDraft"
+        if is_open:
+            draft_id = batch.opened.get(pair) or (None if pair in batch.closed else actives.get(pair))
+            fresh = {"new_draft_id": str(uuid.uuid4()), "document_number": numbers.pop(0)}
+            domain_command = to_domain(command, self.clock(), **fresh)
+        else:
+            draft_id = str(command.draft_id)
+            domain_command = to_domain(command, self.clock())
+        state = await self._state(draft_id, batch) if draft_id else None
+        facts = build_facts(self.copy, domain_command, state)
+        try:
+            decision: Any = decide(domain_command, state, facts)
+        except Exception as error:  # a bug must not stop the partition: answer, log, store nothing else
+            log.exception("decision failed", extra={"command_id": command_id})
+            decision = error
+        events = [] if isinstance(decision, Exception) else _events_of(decision)
+        after = fold(state, events) if events else state
+        if isinstance(decision, Exception):
+            wire_reply: Any = replies.failed(command, decision)
+        elif isinstance(decision, Rejection):
+            wire_reply = replies.rejected(command, decision)
+        else:
+            assert after is not None
+            wire_reply = replies.accepted(command, after, facts.access.role if facts.access else None)
+        result = wire_reply.model_dump(mode="json")
+        target = after.draft_id if after is not None else None
+        stream = stream_of(target) if target else f"pair-{pair[0]}|{pair[1]}"
+        batch.appends.append(
+            Append(
+                stream,
+                [self._new_event(e, command) for e in events],
+                expected_version=(state.version if state is not None else 0) if events else ANY,
+                command_id=command_id,
+                result=result,
+            )
+        )
+        for event in events:
+            if isinstance(event, DraftOpened):
+                batch.opened[pair] = event.draft_id
+            elif isinstance(event, OrderPlaced):
+                batch.closed.add(pair)
+                batch.opened.pop(pair, None)
+        if after is not None and events:
+            batch.drafts[after.draft_id] = after
+        reply = self._reply(command, result)
+        batch.answered[command_id] = reply
+        batch.replies.append(reply)
+
+    async def _state(self, draft_id: str, batch: _Batch) -> Draft | None:
+        return batch.drafts.get(draft_id) or await self.drafts.load(draft_id)
+
+    def _new_event(self, event: Any, command: Any) -> NewEvent:
+        metadata = {
+            "command_id": str(command.command_id),
+            "correlation_id": str(command.correlation_id),
+            "causation_id": str(command.message_id),
+            "user_id": command.actor.user_id,
+            "customer_id": command.actor.customer_id,
+        }
+        return NewEvent(event.event_type, event.to_payload(), event.schema_version, metadata)
+
+    def _reply(self, command: Any, result: dict[str, Any]) -> Reply:
+        topic = command.reply_to or self.replies_topic
+        return Reply(topic, str(command.correlation_id).encode(), orjson.dumps(result))
+
+    async def _commit(self, batch: _Batch) -> None:
+        async with self.store.pool.acquire() as conn, conn.transaction():
+            outcomes = await self.store.append_many(batch.appends, conn=conn)
+            problems = [o for o in outcomes if not isinstance(o, AppendResult) or o.duplicate]
+            if problems:
+                raise ConflictInBatch(problems)
+            for site, customer in batch.closed:
+                await conn.execute(
+                    "DELETE FROM active_drafts WHERE site = $1 AND customer = $2", site, customer
+                )
+            for (site, customer), draft_id in batch.opened.items():
+                await conn.execute(
+                    "INSERT INTO active_drafts (site, customer, draft_id) VALUES ($1, $2, $3)",
+                    site,
+                    customer,
+                    draft_id,
+                )
+        self.store.appended()
+
+
+class ConflictInBatch(Exception):
+    """Some append of the batch met another writer; the batch is rolled back and decided again."""
+
+
+def _events_of(decision: Any) -> list[Any]:
+    return list(decision.events) if isinstance(decision, Rejection) else list(decision)

@@ -1,0 +1,95 @@
+"""The running parts of order-draft, started and stopped together: the event store, the catalog copy
+and its follower, the command consumer with its handler, and the outbox relay to Kafka.
+
+The command consumer is aiokafka, not a FastStream subscriber: a batch is committed to PostgreSQL as
+one transaction and its offsets are then committed explicitly. FastStream's Kafka acknowledgement commits
+every position fetched so far (aiokafka#929, faststream#2618), which in batches would acknowledge
+commands whose events are not yet stored. FastStream still serves the HTTP side and the AsyncAPI docs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from contracts import topics
+from order_draft.catalog_copy import CatalogCopy, CatalogFollower
+from order_draft.config import Settings
+from order_draft.handlers.batch import CommandHandler
+from order_draft.handlers.processor import CommandProcessor, Topics
+from order_draft.kafka.topics import ensure_topics
+from order_draft.store import EventStore
+from order_draft.store.migrations import STORE
+from order_draft.store.relay import KafkaRelay
+
+log = logging.getLogger("order_draft")
+PARTS = (STORE, "order_draft.catalog_copy", "order_draft.handlers")
+COMMAND_PARTITIONS = 6
+
+
+class Service:
+    def __init__(self, settings: Settings, *, topic_prefix: str = "", group_id: str = "order-draft") -> None:
+        self.settings = settings
+        self.topics = Topics(
+            topic_prefix + topics.ORDER_DRAFT_COMMANDS,
+            topic_prefix + topics.ORDER_DRAFT_REPLIES,
+            topic_prefix + topics.ORDER_DRAFT_COMMANDS_DLQ,
+        )
+        self.events_topic = topic_prefix + topics.ORDER_DRAFT_EVENTS
+        self.topic_prefix = topic_prefix
+        self.group_id = group_id
+        self.copy = CatalogCopy()
+        self.store: EventStore | None = None
+        self.follower: CatalogFollower | None = None
+        self.processor: CommandProcessor | None = None
+        self.relay: KafkaRelay | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        bootstrap = self.settings.kafka_bootstrap_servers
+        await ensure_topics(bootstrap, [self.topics.commands], partitions=COMMAND_PARTITIONS)
+        await ensure_topics(bootstrap, [self.topics.replies, self.topics.dead_letters, self.events_topic])
+        store = self.store = await EventStore.connect(
+            self.settings.postgres_dsn, migrations=PARTS, max_size=20
+        )
+        loaded = await self.copy.load(store.pool)
+        log.info("catalog copy loaded", extra={"records": loaded, "revision": self.copy.revision})
+        self.follower = CatalogFollower(store.pool, self.copy, bootstrap, topic_prefix=self.topic_prefix)
+        handler = CommandHandler(store, self.copy, self.topics.replies)
+        self.processor = CommandProcessor(bootstrap, self.topics, handler, group_id=self.group_id)
+        self.relay = KafkaRelay(store, bootstrap, self.events_topic)
+        for name, part in (
+            ("catalog follower", self.follower.run()),
+            ("command processor", self.processor.run()),
+            ("outbox relay", self.relay.run()),
+        ):
+            task = asyncio.create_task(part, name=name)
+            task.add_done_callback(_report_end)
+            self._tasks.append(task)
+
+    @property
+    def ready(self) -> bool:
+        return (
+            self.follower is not None
+            and self.follower.caught_up.is_set()
+            and self.processor is not None
+            and self.processor.ready.is_set()
+            and all(not t.done() for t in self._tasks)
+        )
+
+    async def stop(self) -> None:
+        for part in (self.processor, self.follower, self.relay):
+            if part is not None:
+                part.stop()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, 15)
+        if self.store is not None:
+            await self.store.close()
+
+
+def _report_end(task: asyncio.Task[None]) -> None:
+    """A part that ends by itself is a failure: say which and why (readiness turns false too)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s stopped", task.get_name(), exc_info=task.exception())
