@@ -58,8 +58,8 @@ class CatalogService:
     async def stop(self) -> None:
         if self.relay is not None and self._relay_task is not None:
             self.relay.stop()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._relay_task, 10)
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._relay_task, 10)  # cancelled after 10 s: it republishes on start
         if self.pool is not None:
             await self.pool.close()
 
