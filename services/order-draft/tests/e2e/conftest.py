@@ -1,0 +1,74 @@
+"""The service running in-process against the real broker and database, with the test catalog published
+on topics of this test's own (a unique prefix), and a client that talks to it over Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from contracts.catalog.kinds import KINDS
+from contracts.catalog.record import Record
+from infra.pytest_plugin import unique
+from order_draft.config import Settings
+from order_draft.kafka.topics import ensure_topics
+from order_draft.service import Service
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "handlers"))
+from command_client import CommandClient
+from handler_catalog import RECORDS
+
+
+async def publish_catalog(bootstrap: str, prefix: str, records: tuple[Record, ...], revision: int) -> None:
+    await ensure_topics(bootstrap, {prefix + KINDS[r.kind].topic for r in records}, compact=True)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        for record in records:
+            kind = KINDS[record.kind]
+            view = kind.view(catalog_revision=revision, record=record)
+            await producer.send_and_wait(
+                prefix + kind.topic, view.model_dump_json().encode(), key=record.key().encode()
+            )
+    finally:
+        await producer.stop()
+
+
+class Running:
+    def __init__(self, service: Service, client: CommandClient, prefix: str, bootstrap: str) -> None:
+        self.service = service
+        self.client = client
+        self.prefix = prefix
+        self.bootstrap = bootstrap
+
+    async def change_catalog(self, *records: Record, revision: int) -> None:
+        """Publish catalog changes and wait until the service's copy has them."""
+        await publish_catalog(self.bootstrap, self.prefix, records, revision)
+        for _ in range(300):
+            if self.service.copy.revision >= revision:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("the catalog change did not reach the service")
+
+
+@pytest.fixture
+async def running(database_dsn: str, kafka_bootstrap: str) -> AsyncIterator[Running]:
+    prefix = unique("e2e") + "."
+    await publish_catalog(kafka_bootstrap, prefix, RECORDS, revision=1)
+    settings = Settings(kafka_bootstrap_servers=kafka_bootstrap, postgres_dsn=database_dsn)
+    service = Service(settings, topic_prefix=prefix, group_id=unique("order-draft"))
+    await service.start()
+    try:
+        for _ in range(600):
+            if service.ready:
+                break
+            await asyncio.sleep(0.05)
+        assert service.ready, "the service did not become ready"
+        async with CommandClient(kafka_bootstrap, service.topics.commands, prefix + "replies") as client:
+            yield Running(service, client, prefix, kafka_bootstrap)
+    finally:
+        await service.stop()
