@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, ClassVar, Self
 
 from pydantic import StringConstraints, model_validator
 
@@ -26,11 +26,11 @@ class Record(Contract):
 
     def key(self) -> str:
         """The natural key: the key fields' values joined by "|" (codes never contain "|")."""
-        return key_of(self.KEY_FIELDS, self.model_dump())
+        return "|".join(_part(getattr(self, name)) for name in self.KEY_FIELDS)
 
 
-def key_of(fields: tuple[str, ...], values: dict[str, Any]) -> str:
-    return "|".join(v.isoformat() if isinstance(v, dt.date) else str(v) for v in (values[f] for f in fields))
+def _part(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 class Dated(Record):
