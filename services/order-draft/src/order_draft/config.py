@@ -6,7 +6,14 @@ import os
 from dataclasses import dataclass
 
 # Every variable the service reads; docker-compose.yml and the tests check that each one is set there.
-ENV_VARS = ("KAFKA_BOOTSTRAP_SERVERS", "POSTGRES_DSN", "HTTP_HOST", "HTTP_PORT", "LOG_LEVEL")
+ENV_VARS = (
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "POSTGRES_DSN",
+    "HTTP_HOST",
+    "HTTP_PORT",
+    "LOG_LEVEL",
+    "KAFKA_TOPIC_PREFIX",
+)
 
 
 @dataclass(frozen=True)
@@ -16,6 +23,8 @@ class Settings:
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     log_level: str = "INFO"
+    # Prepended to every topic name this service reads or writes: two environments on one cluster.
+    kafka_topic_prefix: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -26,4 +35,5 @@ class Settings:
             http_host=env.get("HTTP_HOST", cls.http_host),
             http_port=int(env.get("HTTP_PORT", cls.http_port)),
             log_level=env.get("LOG_LEVEL", cls.log_level),
+            kafka_topic_prefix=env.get("KAFKA_TOPIC_PREFIX", cls.kafka_topic_prefix),
         )

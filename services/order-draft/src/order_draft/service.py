@@ -29,8 +29,11 @@ COMMAND_PARTITIONS = 6
 
 
 class Service:
-    def __init__(self, settings: Settings, *, topic_prefix: str = "", group_id: str = "order-draft") -> None:
+    def __init__(
+        self, settings: Settings, *, topic_prefix: str | None = None, group_id: str = "order-draft"
+    ) -> None:
         self.settings = settings
+        topic_prefix = settings.kafka_topic_prefix if topic_prefix is None else topic_prefix
         self.topics = Topics(
             topic_prefix + topics.ORDER_DRAFT_COMMANDS,
             topic_prefix + topics.ORDER_DRAFT_REPLIES,
