@@ -38,7 +38,8 @@ async def demo(database_dsn: str, kafka_bootstrap: str) -> AsyncIterator[tuple[C
     settings = Settings(
         kafka_bootstrap_servers=kafka_bootstrap, postgres_dsn=database_dsn, import_on_start="demo"
     )
-    service = CatalogService(settings, suffixed(unique("demo")))
+    commands = tuple(unique(name) for name in ("commands", "replies", "dlq"))
+    service = CatalogService(settings, suffixed(unique("demo")), commands)
     await service.start()
     try:
         assert service.pool is not None
