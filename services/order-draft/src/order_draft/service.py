@@ -30,7 +30,7 @@ COMMAND_PARTITIONS = 6
 
 class Service:
     def __init__(
-        self, settings: Settings, *, topic_prefix: str | None = None, group_id: str = "order-draft"
+        self, settings: Settings, *, topic_prefix: str | None = None, group_id: str | None = None
     ) -> None:
         self.settings = settings
         topic_prefix = settings.kafka_topic_prefix if topic_prefix is None else topic_prefix
@@ -41,7 +41,7 @@ class Service:
         )
         self.events_topic = topic_prefix + topics.ORDER_DRAFT_EVENTS
         self.topic_prefix = topic_prefix
-        self.group_id = group_id
+        self.group_id = group_id or f"{topic_prefix}order-draft"
         self.copy = CatalogCopy()
         self.store: EventStore | None = None
         self.follower: CatalogFollower | None = None
