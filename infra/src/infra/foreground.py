@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 import time
@@ -41,6 +42,7 @@ def _say(line: str) -> None:
 
 def run() -> int:
     _stop_on_sigterm()
+    os.environ.setdefault("CATALOG_IMPORT_ON_START", "demo")  # the catalog loads its demo data (idempotent)
     started = time.monotonic()
     running: list[services.Service] = []
     try:
@@ -49,17 +51,22 @@ def run() -> int:
                 _say(f"infra: {name.removesuffix('_s').replace('_', ' ')} in {seconds:.1f} s")
             asyncio.run(_create_databases(endpoints))
             log_dir = endpoints.log_dir or run_root() / "logs"
-            for name, database in DATABASES.items():
-                service = services.Service(name, database)
+            for name in ("catalog", "order-draft"):  # the catalog first: order-draft copies its views
+                service = services.Service(name, DATABASES[name])
                 services.start(service, endpoints, log_dir)
                 running.append(service)
-            for service in running:
                 services.wait_ready(service)
                 _say(f"{service.name}: ready at {service.url} (log {log_dir / (service.name + '.log')})")
-            http = next(s.url for s in running if s.name == "order-draft")
+            catalog, order_draft = running
+            revision = services.wait_published(catalog)
+            services.wait_catalog_copy(order_draft, revision)
+            _say(f"catalog: demo data published (revision {revision}); order-draft's copy is current")
+            http = order_draft.url
             _say(f"everything up in {time.monotonic() - started:.1f} s")
             kafka, dsn = endpoints.kafka_bootstrap_servers, endpoints.postgres_dsn
             _say(f"READY kafka={kafka} postgres={dsn} http={http}")
+            if os.environ.get("ORDER_DRAFT_DEMO", "1") != "0":
+                services.run_demo(endpoints)
             follow = services.LogFollower([log_dir / f"{s.name}.log" for s in running])
             while all(s.proc is not None and s.proc.poll() is None for s in running):
                 follow.print_new_lines()

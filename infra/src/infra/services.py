@@ -52,6 +52,43 @@ def start(service: Service, endpoints: Endpoints, log_dir: Path) -> None:
     )
 
 
+def _ready_body(service: Service) -> dict[str, object]:
+    try:
+        with urllib.request.urlopen(f"{service.url}/ready", timeout=2) as response:
+            body: dict[str, object] = json.loads(response.read())
+            return body
+    except OSError:
+        return {}
+
+
+def wait_published(catalog: Service, timeout: float = 60.0) -> int:
+    """The catalog's revision once its relay has published everything up to it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = _ready_body(catalog)
+        revision, published = body.get("revision"), body.get("published_revision")
+        if isinstance(revision, int) and revision > 0 and published == revision:
+            return revision
+        time.sleep(0.2)
+    raise InfrastructureUnavailable(f"the catalog did not publish its data within {timeout:.0f}s")
+
+
+def wait_catalog_copy(order_draft: Service, revision: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        copied = _ready_body(order_draft).get("catalog_revision")
+        if isinstance(copied, int) and copied >= revision:
+            return
+        time.sleep(0.2)
+    raise InfrastructureUnavailable(f"order-draft's catalog copy did not reach revision {revision}")
+
+
+def run_demo(endpoints: Endpoints) -> None:
+    """The demo client (`order-draft demo`), its output shown as it runs."""
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": endpoints.kafka_bootstrap_servers, "COLUMNS": "120"}
+    subprocess.run([_script("order-draft"), "demo"], env=env, check=False, timeout=120)
+
+
 def wait_ready(service: Service, timeout: float = 60.0) -> dict[str, object]:
     deadline = time.monotonic() + timeout
     last: object = None

@@ -34,7 +34,14 @@ def create_app(settings: Settings) -> AsgiFastStream:
             "postgres": await _database_answers(service.pool),
             "relay": service.relay_running,
         }
-        return JSONResponse({"ready": all(checks.values()), **checks}, 200 if all(checks.values()) else 503)
+        body: dict[str, Any] = {"ready": all(checks.values()), **checks}
+        if service.pool is not None and checks["postgres"]:
+            # how far the views are published: a consumer is current when it has published_revision
+            body["revision"] = await service.pool.fetchval(
+                "SELECT coalesce(max(revision), 0) FROM catalog.changes"
+            )
+            body["published_revision"] = await service.relay.position() if service.relay else 0
+        return JSONResponse(body, 200 if body["ready"] else 503)
 
     return AsgiFastStream(
         broker,

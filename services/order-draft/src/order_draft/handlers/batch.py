@@ -196,7 +196,9 @@ class CommandHandler:
 
     def _reply(self, command: Any, result: dict[str, Any]) -> Reply:
         topic = command.reply_to or self.replies_topic
-        return Reply(topic, str(command.correlation_id).encode(), orjson.dumps(result))
+        correlation = str(command.correlation_id).encode()
+        headers = (("correlation_id", correlation), ("type", str(result.get("type", "")).encode()))
+        return Reply(topic, correlation, orjson.dumps(result), headers)
 
     async def _commit(self, batch: _Batch) -> None:
         async with self.store.pool.acquire() as conn, conn.transaction():

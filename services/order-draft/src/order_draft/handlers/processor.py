@@ -35,6 +35,7 @@ class Reply:
     topic: str
     key: bytes
     value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()  # correlation_id and type, as clients match on them
 
 
 BatchHandler = Callable[[Sequence[Any]], Awaitable[Sequence[Reply]]]
@@ -111,7 +112,7 @@ class CommandProcessor:
                 except ValidationError as error:
                     dead.append(self._dead_letter(record, _reason(error)))
         replies = await self.handle(commands) if commands else []
-        sent = [await producer.send(r.topic, r.value, key=r.key) for r in replies]
+        sent = [await producer.send(r.topic, r.value, key=r.key, headers=list(r.headers)) for r in replies]
         sent += [await producer.send(self.topics.dead_letters, d.value, key=d.key) for d in dead]
         await asyncio.gather(*sent)  # acknowledged by the broker before the offsets move
         offsets = {tp: OffsetAndMetadata(records[-1].offset + 1, "") for tp, records in pages.items()}

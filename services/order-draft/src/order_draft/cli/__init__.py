@@ -27,6 +27,29 @@ def serve() -> None:
 
 
 @app.command()
+def demo(
+    bootstrap_servers: str = typer.Option(
+        None,
+        envvar="KAFKA_BOOTSTRAP_SERVERS",
+        help="Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS)",
+    ),
+    site: str = typer.Option(
+        "PORTAL", help="the portal site (the catalog's demo data has PORTAL, TRADE, KIOSK)"
+    ),
+    topic_prefix: str = typer.Option("", envvar="KAFKA_TOPIC_PREFIX", help="prefix of the service's topics"),
+) -> None:
+    """Drive a New Order session over Kafka with the catalog's demo data and print every reply.
+
+    Needs a running order-draft and catalog with the demo data (`make run` does all that and runs this).
+    """
+    from order_draft.cli.demo import run_demo
+
+    if not bootstrap_servers:
+        raise typer.BadParameter("set --bootstrap-servers or KAFKA_BOOTSTRAP_SERVERS")
+    raise typer.Exit(asyncio.run(run_demo(bootstrap_servers, topic_prefix, site)))
+
+
+@app.command()
 def version() -> None:
     """Print the installed version."""
     from importlib.metadata import version as installed
