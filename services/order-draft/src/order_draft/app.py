@@ -10,7 +10,9 @@ import asyncpg
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.asgi.response import JSONResponse
 from faststream.kafka import KafkaBroker
+from prometheus_client import make_asgi_app
 
+from order_draft import metrics
 from order_draft.config import Settings
 from order_draft.service import Service
 
@@ -34,11 +36,12 @@ def create_app(settings: Settings) -> AsgiFastStream:
             "consuming": service.ready,
         }
         body = {"ready": all(checks.values()), **checks, "catalog_revision": service.copy.revision}
+        metrics.CATALOG_REVISION.set(service.copy.revision)
         return JSONResponse(body, 200 if body["ready"] else 503)
 
     return AsgiFastStream(
         broker,
-        asgi_routes=[("/health", health), ("/ready", ready)],
+        asgi_routes=[("/health", health), ("/ready", ready), ("/metrics", make_asgi_app())],
         on_startup=[service.start],
         after_shutdown=[service.stop],
         asyncapi_path="/docs",

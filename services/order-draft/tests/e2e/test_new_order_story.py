@@ -11,6 +11,7 @@ from typing import Any
 from conftest import Running
 from contracts.envelope import Actor
 from contracts.order_draft import commands as c
+from order_draft import metrics
 
 ANN = Actor(user_id="U1", customer_id="C1")  # role L30 for C1: sees money
 
@@ -97,9 +98,12 @@ async def test_the_whole_new_order_story(running: Running) -> None:
 async def test_the_same_command_twice_has_one_effect_and_the_same_reply(running: Running) -> None:
     opened = await running.client.send(c.OpenDraft(actor=ANN, site="S1"))
     add = on(opened["draft"], c.AddLine, product_code="A100", quantity=Decimal(1))
+    duplicates = metrics.COMMANDS.labels("AddLine", "duplicate")
+    counted = duplicates._value.get()
     first = await running.client.send(add)
     second = await running.client.send(add)  # a retry: same command id, same correlation id
     assert second == first
+    assert duplicates._value.get() == counted + 1  # answered from the stored reply
     assert len(second["draft"]["lines"]) == 1
     assert second["draft"]["lines"][0]["quantity"] == "1"
 

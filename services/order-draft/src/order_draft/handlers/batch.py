@@ -21,6 +21,7 @@ from typing import Any
 import asyncpg
 import orjson
 
+from order_draft import metrics
 from order_draft.catalog_copy import CatalogCopy
 from order_draft.domain import decide, fold
 from order_draft.domain.events import DraftOpened, OrderPlaced
@@ -131,6 +132,7 @@ class CommandHandler:
         if command_id in stored or command_id in batch.answered:
             previous = batch.answered.get(command_id)
             batch.replies.append(previous or self._reply(command, orjson.loads(stored[command_id])))
+            metrics.COMMANDS.labels(command.type, "duplicate").inc()
             return
         pair = (command.site, command.actor.customer_id or "")
         is_open = type(command).__name__ == "OpenDraft"
@@ -178,6 +180,16 @@ class CommandHandler:
         if after is not None and events:
             batch.drafts[after.draft_id] = after
         reply = self._reply(command, result)
+        outcome = "accepted" if result["type"] == "Accepted" else f"rejected:{result.get('code')}"
+        metrics.COMMANDS.labels(command.type, outcome).inc()
+        log.debug(
+            "decided",
+            extra={
+                "command_id": command_id,
+                "correlation_id": str(command.correlation_id),
+                "outcome": outcome,
+            },
+        )
         batch.answered[command_id] = reply
         batch.replies.append(reply)
 

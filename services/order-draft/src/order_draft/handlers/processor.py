@@ -25,6 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from contracts.dead_letter import DeadLetter
 from contracts.order_draft.commands import OrderDraftCommand
+from order_draft import metrics
 
 log = logging.getLogger(__name__)
 _COMMANDS: TypeAdapter[Any] = TypeAdapter(OrderDraftCommand)
@@ -122,6 +123,16 @@ class CommandProcessor:
             log.warning("offset commit failed after a rebalance", extra={"error": str(error)})
         self.processed += len(commands)
         self.dead_lettered += len(dead)
+        metrics.DEAD_LETTERS.inc(len(dead))
+        metrics.BATCH_SIZE.observe(len(commands))
+        metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
+        metrics.CONSUMER_LAG.set(
+            sum(
+                consumer.highwater(tp) - offsets[tp].offset
+                for tp in offsets
+                if consumer.highwater(tp) is not None
+            )
+        )
         log.debug(
             "batch",
             extra={"commands": len(commands), "dead": len(dead), "ms": (time.perf_counter() - started) * 1e3},
