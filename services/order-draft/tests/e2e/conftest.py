@@ -22,18 +22,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "handlers"))
 from command_client import CommandClient
 from handler_catalog import RECORDS
 
+Change = Record | tuple[str, str]  # a record to upsert, or (kind, key) to delete (a tombstone)
 
-async def publish_catalog(bootstrap: str, prefix: str, records: tuple[Record, ...], revision: int) -> None:
-    await ensure_topics(bootstrap, {prefix + KINDS[r.kind].topic for r in records}, compact=True)
+
+async def publish_catalog(bootstrap: str, prefix: str, records: tuple[Change, ...], revision: int) -> None:
+    kinds = {KINDS[r[0] if isinstance(r, tuple) else r.kind] for r in records}
+    await ensure_topics(bootstrap, {prefix + kind.topic for kind in kinds}, compact=True)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
     await producer.start()
     try:
         for record in records:
+            if isinstance(record, tuple):
+                await producer.send_and_wait(prefix + KINDS[record[0]].topic, None, key=record[1].encode())
+                continue
             kind = KINDS[record.kind]
             view = kind.view(catalog_revision=revision, record=record)
-            await producer.send_and_wait(
-                prefix + kind.topic, view.model_dump_json().encode(), key=record.key().encode()
-            )
+            value = view.model_dump_json().encode()
+            await producer.send_and_wait(prefix + kind.topic, value, key=record.key().encode())
     finally:
         await producer.stop()
 
@@ -45,13 +50,14 @@ class Running:
         self.prefix = prefix
         self.bootstrap = bootstrap
 
-    async def change_catalog(self, *records: Record, revision: int) -> None:
-        """Publish catalog changes and wait until the service's copy has them."""
+    async def change_catalog(self, *records: Change, revision: int) -> None:
+        """Publish catalog changes and wait until the service's copy has applied them all."""
+        before = self.service.copy.changes
         await publish_catalog(self.bootstrap, self.prefix, records, revision)
-        for _ in range(300):
-            if self.service.copy.revision >= revision:
+        for _ in range(500):
+            if self.service.copy.changes >= before + len(records):
                 return
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.02)
         raise AssertionError("the catalog change did not reach the service")
 
 
