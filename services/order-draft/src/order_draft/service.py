@@ -1,5 +1,6 @@
 """The running parts of order-draft, started and stopped together: the event store, the catalog copy
-and its follower, the command consumer with its handler, and the outbox relay to Kafka.
+and its follower, the command consumer with its handler, the outbox relay to Kafka, and the drafts read
+model (projections) with its relay to the compacted drafts topic.
 
 The command consumer is aiokafka, not a FastStream subscriber: a batch is committed to PostgreSQL as
 one transaction and its offsets are then committed explicitly. FastStream's Kafka acknowledgement commits
@@ -19,12 +20,14 @@ from order_draft.config import Settings
 from order_draft.handlers.batch import CommandHandler
 from order_draft.handlers.processor import CommandProcessor, Topics
 from order_draft.kafka.topics import ensure_topics
-from order_draft.store import EventStore
+from order_draft.projections import drafts_subscription
+from order_draft.projections.drafts_relay import DraftsRelay
+from order_draft.store import EventStore, Subscription
 from order_draft.store.migrations import STORE
 from order_draft.store.relay import KafkaRelay
 
 log = logging.getLogger("order_draft")
-PARTS = (STORE, "order_draft.catalog_copy", "order_draft.handlers")
+PARTS = (STORE, "order_draft.catalog_copy", "order_draft.handlers", "order_draft.projections")
 COMMAND_PARTITIONS = 6
 
 
@@ -40,6 +43,7 @@ class Service:
             topic_prefix + topics.ORDER_DRAFT_COMMANDS_DLQ,
         )
         self.events_topic = topic_prefix + topics.ORDER_DRAFT_EVENTS
+        self.drafts_topic = topic_prefix + topics.ORDER_DRAFT_DRAFTS
         self.topic_prefix = topic_prefix
         self.group_id = group_id or f"{topic_prefix}order-draft"
         self.copy = CatalogCopy()
@@ -47,12 +51,15 @@ class Service:
         self.follower: CatalogFollower | None = None
         self.processor: CommandProcessor | None = None
         self.relay: KafkaRelay | None = None
+        self.drafts: Subscription | None = None  # the drafts read model (projections.drafts)
+        self.drafts_relay: DraftsRelay | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
         bootstrap = self.settings.kafka_bootstrap_servers
         await ensure_topics(bootstrap, [self.topics.commands], partitions=COMMAND_PARTITIONS)
         await ensure_topics(bootstrap, [self.topics.replies, self.topics.dead_letters, self.events_topic])
+        await ensure_topics(bootstrap, [self.drafts_topic], compact=True)
         store = self.store = await EventStore.connect(
             self.settings.postgres_dsn, migrations=PARTS, max_size=20
         )
@@ -62,10 +69,14 @@ class Service:
         handler = CommandHandler(store, self.copy, self.topics.replies)
         self.processor = CommandProcessor(bootstrap, self.topics, handler, group_id=self.group_id)
         self.relay = KafkaRelay(store, bootstrap, self.events_topic)
+        self.drafts = drafts_subscription(store)
+        self.drafts_relay = DraftsRelay(store, bootstrap, self.drafts_topic)
         for name, part in (
             ("catalog follower", self.follower.run()),
             ("command processor", self.processor.run()),
             ("outbox relay", self.relay.run()),
+            ("projection:drafts", self.drafts.run()),
+            ("drafts relay", self.drafts_relay.run()),
         ):
             task = asyncio.create_task(part, name=name)
             task.add_done_callback(_report_end)
@@ -82,7 +93,7 @@ class Service:
         )
 
     async def stop(self) -> None:
-        for part in (self.processor, self.follower, self.relay):
+        for part in (self.processor, self.follower, self.relay, self.drafts, self.drafts_relay):
             if part is not None:
                 part.stop()
         for task in self._tasks:

@@ -1,0 +1,120 @@
+"""The drafts read model: each draft's latest state in `draft_rows`, kept by an exactly-once subscription.
+
+Lines live inside the row's `state` JSON rather than in a `draft_lines` table: every query reads a draft
+whole (the screen, a draft, the orders list), every event rewrites the draft whole, and a draft holds at
+most a few hundred lines; so one row per draft is one write per event and one read per query, where a
+lines table would cost a delete-and-insert of every line per event and a join per read. The columns
+beside `state` are the ones the queries filter and sort on.
+
+A page of events is applied with one read of the rows it touches and one upsert: the stored state is
+enough to apply the next event (no stream re-read). An event at or below a row's `version` is skipped, so
+applying a page twice changes nothing (a rebuild hands over with this).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import asyncpg
+import orjson
+
+from order_draft.domain import EVENT_TYPES, evolve
+from order_draft.domain.state import Draft, DraftStatus
+from order_draft.projections.state import draft_from_json, draft_to_json
+from order_draft.store import EventStore, RecordedEvent, Subscription
+
+DRAFT_ROWS = "draft_rows"
+SUBSCRIPTION = "projection:drafts"
+STREAM_PREFIX = "draft-"
+COLUMNS = (
+    "draft_id, site, customer, status, document_number, document_type, document_date, order_date, "
+    "version, notes, required_delivery_date, totals, updated_at, state"
+)
+
+
+@dataclass(slots=True)
+class Projected:
+    """One draft in the read model: the last stream version applied and the state after it."""
+
+    version: int
+    draft: Draft | None
+    updated_at: dt.datetime | None = None
+
+
+def draft_id_of(stream_id: str) -> str | None:
+    return stream_id[len(STREAM_PREFIX) :] if stream_id.startswith(STREAM_PREFIX) else None
+
+
+def apply_events(projected: dict[str, Projected], events: Iterable[RecordedEvent]) -> set[str]:
+    """Fold the drafts' events into `projected` (missing drafts start empty); returns the ids changed."""
+    changed: set[str] = set()
+    for event in events:
+        draft_id = draft_id_of(event.stream_id)
+        if draft_id is None:
+            continue
+        row = projected.setdefault(draft_id, Projected(0, None))
+        if event.stream_version <= row.version:
+            continue  # applied before
+        domain_event = EVENT_TYPES[event.type].from_payload(event.payload)
+        row.draft = evolve(row.draft, domain_event)
+        row.version, row.updated_at = event.stream_version, event.recorded_at
+        changed.add(draft_id)
+    return changed
+
+
+def row_values(draft_id: str, row: Projected) -> tuple[object, ...]:
+    draft = row.draft
+    assert draft is not None
+    return (
+        draft_id,
+        draft.site,
+        draft.customer,
+        draft.status.value,
+        draft.document_number,
+        draft.document_type,
+        draft.order_date,
+        None if draft.status is DraftStatus.NEW else draft.order_date,
+        row.version,
+        draft.notes,
+        draft.required_delivery_date,
+        orjson.dumps(draft.totals.to_payload()).decode(),
+        row.updated_at,
+        orjson.dumps(draft_to_json(draft)).decode(),
+    )
+
+
+async def load_rows(conn: asyncpg.Connection, table: str, draft_ids: list[str]) -> dict[str, Projected]:
+    rows = await conn.fetch(
+        f"SELECT draft_id, version, updated_at, state FROM {table} WHERE draft_id = ANY($1::text[])",
+        draft_ids,
+    )
+    return {r[0]: Projected(r[1], draft_from_json(orjson.loads(r[3])), r[2]) for r in rows}
+
+
+async def save_rows(conn: asyncpg.Connection, table: str, rows: dict[str, Projected]) -> None:
+    values = [row_values(draft_id, row) for draft_id, row in rows.items() if row.draft is not None]
+    if not values:
+        return
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS.split(", ")[1:])
+    await conn.executemany(
+        f"INSERT INTO {table} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+        f"$12::jsonb, $13, $14::jsonb) ON CONFLICT (draft_id) DO UPDATE SET {updates}",
+        values,
+    )
+
+
+async def project(events: list[RecordedEvent], conn: asyncpg.Connection, table: str = DRAFT_ROWS) -> None:
+    """Apply a page of events to `table` on `conn` (inside the subscription's transaction)."""
+    ids = sorted({d for e in events if (d := draft_id_of(e.stream_id)) is not None})
+    if not ids:
+        return
+    projected = await load_rows(conn, table, ids)
+    changed = apply_events(projected, events)
+    await save_rows(conn, table, {d: projected[d] for d in changed})
+
+
+def drafts_subscription(store: EventStore) -> Subscription:
+    """The running projection: follows the log into `draft_rows`, exactly once."""
+    return Subscription(store, SUBSCRIPTION, in_transaction=project, poll_interval=0.5)

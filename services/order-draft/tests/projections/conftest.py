@@ -1,0 +1,3 @@
+from service_under_test import running
+
+__all__ = ["running"]
