@@ -57,5 +57,10 @@ def version() -> None:
     typer.echo(installed("order-draft"))
 
 
+from order_draft.cli import ops  # noqa: E402  (the operations commands: history, show, diff, ...)
+
+ops.register(app)
+
+
 def main() -> None:
     app()
