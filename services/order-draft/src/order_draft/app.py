@@ -14,6 +14,7 @@ from prometheus_client import make_asgi_app
 
 from order_draft import metrics
 from order_draft.config import Settings
+from order_draft.http.routes import read_routes
 from order_draft.service import Service
 
 log = logging.getLogger("order_draft")
@@ -41,7 +42,12 @@ def create_app(settings: Settings) -> AsgiFastStream:
 
     return AsgiFastStream(
         broker,
-        asgi_routes=[("/health", health), ("/ready", ready), ("/metrics", make_asgi_app())],
+        asgi_routes=[
+            ("/health", health),
+            ("/ready", ready),
+            ("/metrics", make_asgi_app()),
+            *read_routes(service),
+        ],
         on_startup=[service.start],
         after_shutdown=[service.stop],
         asyncapi_path="/docs",
