@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import ValidationError
 
 from contracts.dead_letter import DeadLetter
@@ -47,6 +48,19 @@ class Letter:
         }
 
 
+async def partitions(bootstrap_servers: str, topic: str) -> list[TopicPartition] | None:
+    """The topic's partitions, None when there is no such topic (asked without creating it)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        if topic not in await admin.list_topics():
+            return None
+        [described] = await admin.describe_topics([topic])
+        return [TopicPartition(topic, p) for p in sorted(x["partition"] for x in described["partitions"])]
+    finally:
+        await admin.close()
+
+
 def parse(partition: int, offset: int, timestamp_ms: int, raw: bytes) -> Letter:
     when = dt.datetime.fromtimestamp(timestamp_ms / 1000, dt.UTC)
     try:
@@ -63,16 +77,22 @@ async def read_letters(
     idle_seconds: float = 15.0,
 ) -> list[Letter]:
     """Every letter from the beginning up to the high watermark seen when reading started."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False)
+    parts = await partitions(bootstrap_servers, topic)
+    if parts is None:
+        raise OpsError(f"no topic {topic!r}: nothing was dead-lettered yet, or set --topic-prefix")
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
     await consumer.start()
     try:
-        if topic not in await consumer.topics():
-            raise OpsError(f"no topic {topic!r}: nothing was dead-lettered yet, or set --topic-prefix")
-        parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         consumer.assign(parts)
         start, end = await consumer.beginning_offsets(parts), await consumer.end_offsets(parts)
         on_total(sum(end[tp] - start[tp] for tp in parts))
-        await consumer.seek_to_beginning(*parts)
+        for tp in parts:  # explicit offsets: a lazy reset may race the first position() and say "at end"
+            consumer.seek(tp, start[tp])
         letters: list[Letter] = []
         last_progress = time.monotonic()
         while any([await consumer.position(tp) < end[tp] for tp in parts]):

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
+
+from order_draft.cli.ops_dlq import partitions
 
 PER_TYPE = "SELECT event_type, count(*) FROM events GROUP BY event_type ORDER BY count(*) DESC, event_type"
 STREAMS = "SELECT count(DISTINCT stream_id) FROM events"
@@ -75,12 +77,12 @@ def _transaction(row: asyncpg.Record) -> dict[str, Any]:
 
 async def dlq_size(bootstrap_servers: str, topic: str) -> int | None:
     """The dead-letter topic's high watermark, summed over its partitions (None: no such topic yet)."""
+    parts = await partitions(bootstrap_servers, topic)
+    if parts is None:
+        return None
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None)
     await consumer.start()
     try:
-        if topic not in await consumer.topics():
-            return None
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         return int(sum((await consumer.end_offsets(parts)).values()))
     finally:
         await consumer.stop()
