@@ -109,8 +109,8 @@ def redrive_letters(
         return await redrive(bootstrap_servers, name, [choose(letters, o) for o in offsets], to)
 
     done = run(work())
+    err.print("A redriven command that is still invalid comes back to the dead-letter topic.")
     if as_json:
         return print_json(done)
     for d in done:
         out.print(f"redrove {d['from']} -> {d['topic']} {d['partition']}:{d['offset']}")
-    err.print("A redriven command that is still invalid comes back to the dead-letter topic.")
