@@ -128,9 +128,10 @@ def render_draft(view: dict[str, Any]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    from order_draft.cli import ops_dlq_commands, ops_store_commands
+    from order_draft.cli import ops_dlq_commands, ops_projection_commands, ops_store_commands
 
     for command in (history, show, diff):
         app.command()(command)
     ops_store_commands.register(app)
+    ops_projection_commands.register(app)
     app.add_typer(ops_dlq_commands.dlq, name="dlq")
