@@ -91,3 +91,18 @@ async def test_an_unknown_draft_or_a_bad_version_is_bad_input_exit_2(store, cli,
     assert (unknown.exit_code, too_far.exit_code, not_a_time.exit_code) == (2, 2, 2)
     assert "check the draft id" in unknown.stderr
     assert "ISO 8601" in not_a_time.stderr
+
+
+async def test_every_draft_command_prints_tables_without_json(store, cli, database_dsn):
+    await write_draft(store, "D1")
+
+    shown = await cli("show", "D1", "--dsn", database_dsn)
+    history = await cli("history", "D1", "--dsn", database_dsn)
+    changes = await cli("diff", "D1", "--from", "3", "--to", "4", "--dsn", database_dsn)
+    stats = await cli("stats", "--dsn", database_dsn, "--no-kafka")
+
+    assert [r.exit_code for r in (shown, history, changes, stats)] == [0, 0, 0, 0]
+    assert "9.50" in shown.stdout
+    assert "LineQuantityChanged" in history.stdout
+    assert "~ line L1 quantity: 2 -> 5" in changes.stdout
+    assert "6 events in 1 streams" in stats.stdout

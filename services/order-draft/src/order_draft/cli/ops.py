@@ -48,7 +48,7 @@ def history(
     for r in rows:
         cells = (r["version"], r["recorded_at"], r["type"], r["user_id"], r["customer_id"])
         table.add_row(*(str(c or "") for c in (*cells, r["command_id"], r["correlation_id"])))
-    out.print(table)
+    out.print(folding(table))
 
 
 def show(
@@ -124,7 +124,14 @@ def render_draft(view: dict[str, Any]) -> None:
         provenance = (line.get("discount_entries"), line.get("catalog_revision"))
         cells = (line["line_id"], line["product_code"], f"{line['quantity']} {line['unit']}", *price)
         lines.add_row(*(str(c) if c is not None else "-" for c in (*cells, *provenance)))
-    out.print(lines)
+    out.print(folding(lines))
+
+
+def folding(table: Table) -> Table:
+    """Ids wrap instead of being cut off on a narrow terminal: an operator copies them."""
+    for column in table.columns:
+        column.overflow = "fold"
+    return table
 
 
 def register(app: typer.Typer) -> None:

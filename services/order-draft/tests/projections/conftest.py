@@ -1,3 +1,0 @@
-from service_under_test import running
-
-__all__ = ["running"]
