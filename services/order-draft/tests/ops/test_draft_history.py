@@ -103,6 +103,6 @@ async def test_every_draft_command_prints_tables_without_json(store, cli, databa
 
     assert [r.exit_code for r in (shown, history, changes, stats)] == [0, 0, 0, 0]
     assert "9.50" in shown.stdout
-    assert "LineQuantityChanged" in history.stdout
+    assert "NotesSet" in history.stdout
     assert "~ line L1 quantity: 2 -> 5" in changes.stdout
     assert "6 events in 1 streams" in stats.stdout
