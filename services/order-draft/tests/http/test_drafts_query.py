@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the `running` fixture is imported here: the e2e conftest is not on this path)
 """GET /drafts: the projected draft as the caller's role may see it, and as of a version or a time it
 equals the reply the service sent at that version; nobody outside the customer sees it."""
 
@@ -6,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from read_client import ask, more_people
-from service_under_test import ANN, Running, on, projected
+from service_under_test import ANN, Running, on, projected, running  # noqa: F401
 
 from contracts.order_draft import commands as c
 

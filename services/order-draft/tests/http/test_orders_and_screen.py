@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the `running` fixture is imported here: the e2e conftest is not on this path)
 """GET /orders honours IsOrdersEnabled, OrderDocumentTypes, HideLines and Days Back Access; GET /screen
 shows the lists the settings allow, with the quantities on the draft, the site channel only when
 something is linked to it, and no money for L20."""
@@ -9,7 +10,7 @@ from decimal import Decimal
 
 from handler_catalog import settings, site
 from read_client import ask, more_people
-from service_under_test import ANN, Running, on, projected
+from service_under_test import ANN, Running, on, projected, running  # noqa: F401
 
 from contracts.order_draft import commands as c
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the `running` fixture is imported here: the e2e conftest is not on this path)
 """The drafts read model on the real broker and database: it equals the log folded, a rebuild swaps in
 the same rows and the live projection carries on, verify names a row that differs, and the latest draft
 reaches the compacted topic."""
@@ -10,7 +11,7 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer
-from service_under_test import ANN, Running, on, projected
+from service_under_test import ANN, Running, on, projected, running  # noqa: F401
 
 from contracts.order_draft import commands as c
 from order_draft.domain import EVENT_TYPES, fold
