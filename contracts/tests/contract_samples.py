@@ -20,6 +20,7 @@ from contracts.catalog.settings import SiteSettings
 from contracts.dead_letter import DeadLetter
 from contracts.envelope import Actor, Message, Rejected
 from contracts.order_draft import commands as c
+from contracts.order_draft import queries as q
 from contracts.order_draft.drafts import Draft, DraftLine, DraftView, LineAvailability, LinePrice
 from contracts.order_draft.replies import Accepted
 
@@ -154,4 +155,9 @@ SAMPLES: list[Message] = [
     c.ReleaseOrder(**_ON),
     Accepted(command_id=uuid.uuid4(), draft_id=DRAFT_ID, version=3, draft=DRAFT),
     DraftView(draft=DRAFT),
+    q.GetDraft(actor=USER, draft_id=DRAFT_ID, version=2, at=dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)),
+    q.GetOrders(actor=USER, site="PORTAL"),
+    q.GetScreen(actor=USER, site="PORTAL", reply_to="my-service.query-replies"),
+    q.QueryResult(command_id=uuid.uuid4(), query="GetDraft", body={"draft_id": str(DRAFT_ID), "version": 3}),
+    q.QueryFailed(command_id=uuid.uuid4(), code="CC010", message="no role for this customer", status=403),
 ]

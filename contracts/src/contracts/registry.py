@@ -10,6 +10,7 @@ from contracts.catalog.kinds import KINDS
 from contracts.dead_letter import DeadLetter
 from contracts.envelope import Message, Rejected
 from contracts.order_draft import commands as draft_commands
+from contracts.order_draft import queries as draft_queries
 from contracts.order_draft.drafts import DraftView
 from contracts.order_draft.replies import Accepted
 
@@ -44,6 +45,11 @@ ORDER_DRAFT_COMMAND_TYPES: tuple[type[Message], ...] = (
     draft_commands.CancelOrder,
     draft_commands.ReleaseOrder,
 )
+ORDER_DRAFT_QUERY_TYPES: tuple[type[Message], ...] = (
+    draft_queries.GetDraft,
+    draft_queries.GetOrders,
+    draft_queries.GetScreen,
+)
 CATALOG_COMMAND_TYPES: tuple[type[Message], ...] = (
     catalog_commands.UpsertRecord,
     catalog_commands.DeactivateRecord,
@@ -64,6 +70,14 @@ DRAFT_COMMANDS = Channel(
 )
 DRAFT_REPLIES = Channel(topics.ORDER_DRAFT_REPLIES, (Accepted, Rejected), "one reply per command")
 DRAFT_DLQ = Channel(topics.ORDER_DRAFT_COMMANDS_DLQ, (DeadLetter,), "commands that could not be handled")
+DRAFT_QUERIES = Channel(
+    topics.ORDER_DRAFT_QUERIES, ORDER_DRAFT_QUERY_TYPES, "read-side queries; the actor is the caller"
+)
+DRAFT_QUERY_REPLIES = Channel(
+    topics.ORDER_DRAFT_QUERY_REPLIES,
+    (draft_queries.QueryResult, draft_queries.QueryFailed),
+    "one reply per query (or on its reply_to)",
+)
 DRAFTS = Channel(topics.ORDER_DRAFT_DRAFTS, (DraftView,), "the latest draft per draft id", compacted=True)
 
 SERVICES: tuple[Service, ...] = (
@@ -75,9 +89,9 @@ SERVICES: tuple[Service, ...] = (
     ),
     Service(
         "order-draft",
-        "Draft orders, event-sourced: commands in, replies and drafts out; reads the catalog's views.",
-        sends=(DRAFT_REPLIES, DRAFTS, DRAFT_DLQ),
-        receives=(DRAFT_COMMANDS, *CATALOG_VIEWS),
+        "Draft orders, event-sourced: commands and queries in, replies and drafts out; reads catalog views.",
+        sends=(DRAFT_REPLIES, DRAFTS, DRAFT_DLQ, DRAFT_QUERY_REPLIES),
+        receives=(DRAFT_COMMANDS, DRAFT_QUERIES, *CATALOG_VIEWS),
     ),
 )
 

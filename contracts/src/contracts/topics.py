@@ -9,6 +9,8 @@ ORDER_DRAFT_REPLIES = "order-draft.replies.v1"  # key: correlation id; read with
 ORDER_DRAFT_COMMANDS_DLQ = "order-draft.commands.dlq.v1"  # what could not be parsed or processed
 ORDER_DRAFT_EVENTS = "order-draft.events.v1"  # key: draft id, every committed event in order
 ORDER_DRAFT_DRAFTS = "order-draft.drafts.v1"  # compacted, key: draft id, the latest draft
+ORDER_DRAFT_QUERIES = "order-draft.queries.v1"  # read-side queries (contracts.order_draft.queries)
+ORDER_DRAFT_QUERY_REPLIES = "order-draft.query-replies.v1"  # key: correlation id; read without a group
 
 # catalog: admin commands and their replies
 CATALOG_COMMANDS = "catalog.commands.v1"  # key: entity kind|natural key

@@ -1,4 +1,4 @@
-"""Messages of the order-draft service: commands, replies and the draft view."""
+"""Messages of the order-draft service: commands, replies, the draft view and read-side queries."""
 
 from contracts.envelope import Rejected
 from contracts.order_draft.commands import (
@@ -25,6 +25,16 @@ from contracts.order_draft.drafts import (
     LineAvailability,
     LinePrice,
 )
+from contracts.order_draft.queries import (
+    GetDraft,
+    GetOrders,
+    GetScreen,
+    OrderDraftQuery,
+    OrderDraftQueryReply,
+    Query,
+    QueryFailed,
+    QueryResult,
+)
 from contracts.order_draft.replies import Accepted, OrderDraftReply
 
 __all__ = [
@@ -36,12 +46,20 @@ __all__ = [
     "DraftLine",
     "DraftPackage",
     "DraftView",
+    "GetDraft",
+    "GetOrders",
+    "GetScreen",
     "LineAvailability",
     "LinePrice",
     "OpenDraft",
     "OrderDraftCommand",
+    "OrderDraftQuery",
+    "OrderDraftQueryReply",
     "OrderDraftReply",
     "PlaceOrder",
+    "Query",
+    "QueryFailed",
+    "QueryResult",
     "RefreshPrices",
     "Rejected",
     "ReleaseOrder",
