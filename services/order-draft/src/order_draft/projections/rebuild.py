@@ -7,17 +7,28 @@ subscription's checkpoint is moved to where the rebuild ended, and the tables sw
 subscription may still hold an older checkpoint in memory: it re-reads a page whose events the new rows
 already hold, and skips them (a row applies only versions above its own).
 
+Rebuild resumes: every write to `draft_rows_next` commits with the rebuild's own checkpoint
+("rebuild:drafts") in the same transaction, so a rebuild killed midway leaves the table and the place it
+got to, and the next rebuild carries on from there (nothing is served from the half-built table: the swap
+is the last step). One rebuild runs at a time (a session advisory lock; a second one waits).
+
+The rebuild keeps the drafts it has folded in memory (up to CACHE of them) and writes the changed rows
+once per FLUSH events (COPY into a staging table, then one upsert), reading the next page while it
+folds the current one: the database is read once per page and written once per flush, not per event.
+
 Verify folds the log in memory up to the live subscription's checkpoint, read in the same snapshot as
 the live rows, and lists every difference (none when the read model is right).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
+import asyncpg
 import orjson
 
 from order_draft.projections.drafts import (
@@ -26,17 +37,26 @@ from order_draft.projections.drafts import (
     SUBSCRIPTION,
     Projected,
     apply_events,
-    project,
+    draft_id_of,
+    load_rows,
     row_values,
 )
-from order_draft.store import START, Checkpoint, EventStore, Subscription, checkpoints, read
+from order_draft.store import START, Checkpoint, EventStore, RecordedEvent, checkpoints, read
 
 Progress = Callable[[int], object]
-"""Called with the number of events read so far, after every page."""
+"""Called after every write with the number of events the rebuilt table holds (a resumed rebuild counts
+those its interrupted run wrote too); verify calls it after every page read."""
 NEXT = "draft_rows_next"
-REBUILD = "projection:drafts:rebuild"
+REBUILD = "rebuild:drafts"
 PAGE = 2000
+FLUSH = 20_000  # events folded between two writes (the most a killed rebuild reads again)
+CACHE = 200_000  # drafts kept folded in memory; past it the cache is dropped after a write
 JSON_COLUMNS = ("totals", "state")  # compared as values: the database orders keys its own way
+_LOCK = "SELECT pg_advisory_lock(hashtextextended($1, 7302))"
+_UNLOCK = "SELECT pg_advisory_unlock(hashtextextended($1, 7302))"
+_BEHIND = (
+    "SELECT count(*) FROM events WHERE (transaction_id, global_position) <= ($1::bigint::text::xid8, $2)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,30 +74,141 @@ def _quiet(done: int) -> None:
     return None
 
 
-async def rebuild_drafts(store: EventStore, progress: Progress = _quiet) -> int:
-    """Rebuild `draft_rows` from the log into fresh tables and swap them in; returns the events read."""
-    async with store.pool.acquire() as conn:
+class _Builder:
+    """The drafts folded so far (a cache of `draft_rows_next`) and the ones changed since the last write."""
+
+    def __init__(self, complete: bool) -> None:
+        self.cache: dict[str, Projected] = {}
+        self.dirty: set[str] = set()
+        self.complete = complete  # the cache holds every row of the table: a draft not in it is new
+
+    async def apply(self, conn: asyncpg.Connection | asyncpg.Pool, events: list[RecordedEvent]) -> None:
+        if not self.complete:
+            cache = self.cache
+            missing = {d for e in events if (d := draft_id_of(e.stream_id)) is not None and d not in cache}
+            if missing:
+                async with _connection(conn) as c:
+                    cache.update(await load_rows(c, NEXT, sorted(missing)))
+        self.dirty |= apply_events(self.cache, events)
+
+    def take(self) -> list[tuple[object, ...]]:
+        """The changed rows' values, as of now (later events do not change them)."""
+        cache = self.cache
+        rows = [row_values(d, row) for d in self.dirty if (row := cache[d]).draft is not None]
+        self.dirty = set()
+        if len(cache) > CACHE:
+            self.cache, self.complete = {}, False
+        return rows
+
+
+@contextlib.asynccontextmanager
+async def _connection(conn: asyncpg.Connection | asyncpg.Pool) -> Any:
+    if isinstance(conn, asyncpg.Pool):
+        async with conn.acquire() as acquired:
+            yield acquired
+    else:
+        yield conn
+
+
+async def _write(conn: asyncpg.Connection, rows: list[tuple[object, ...]]) -> None:
+    """Upsert the rows into NEXT (in the caller's transaction): COPY into a staging table dropped at
+    commit, then one INSERT ... ON CONFLICT."""
+    if not rows:
+        return
+    stage = "rebuild_stage"
+    await conn.execute(f"CREATE TEMP TABLE {stage} (LIKE {NEXT}) ON COMMIT DROP")
+    await conn.copy_records_to_table(stage, records=rows, columns=COLUMNS.split(", "))
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS.split(", ")[1:])
+    await conn.execute(
+        f"INSERT INTO {NEXT} ({COLUMNS}) SELECT {COLUMNS} FROM {stage} "
+        f"ON CONFLICT (draft_id) DO UPDATE SET {updates}"
+    )
+
+
+async def _commit(store: EventStore, rows: list[tuple[object, ...]], checkpoint: Checkpoint) -> None:
+    async with store.pool.acquire() as conn, conn.transaction():
+        await _write(conn, rows)
+        await checkpoints.save(conn, REBUILD, checkpoint)
+
+
+async def _begin(store: EventStore) -> tuple[Checkpoint, int]:
+    """Where to start: the interrupted rebuild's checkpoint and how many events it covers when its table
+    is there, else the start of the log and an empty table."""
+    async with store.pool.acquire() as conn, conn.transaction():
+        kept = await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", NEXT)
+        row = await conn.fetchrow(
+            "SELECT transaction_id, global_position FROM subscription_checkpoints WHERE name = $1", REBUILD
+        )
+        if kept and row is not None:
+            return Checkpoint(row[0], row[1]), int(await conn.fetchval(_BEHIND, row[0], row[1]))
         await conn.execute(f"DROP TABLE IF EXISTS {NEXT}")
         await conn.execute(f"CREATE TABLE {NEXT} (LIKE {DRAFT_ROWS} INCLUDING ALL)")
-    builder = Subscription(store, REBUILD, in_transaction=partial(project, table=NEXT), batch_size=PAGE)
-    builder.checkpoint = START
-    done = 0
-    while count := await builder.step():
-        done += count
-        progress(done)
-    async with store.pool.acquire() as conn, conn.transaction():
-        await conn.execute(f"LOCK TABLE {DRAFT_ROWS} IN ACCESS EXCLUSIVE MODE")  # before the checkpoint row
-        await conn.execute("SELECT 1 FROM subscription_checkpoints WHERE name = $1 FOR UPDATE", SUBSCRIPTION)
-        checkpoint = builder.checkpoint
-        while events := await read.read_all(conn, checkpoint, PAGE, store.upcasters):
-            await project(events, conn, NEXT)
+        await checkpoints.save(conn, REBUILD, START)
+        return START, 0
+
+
+async def rebuild_drafts(
+    store: EventStore, progress: Progress = _quiet, *, page: int = PAGE, flush: int = FLUSH
+) -> int:
+    """Rebuild `draft_rows` from the log into a fresh table (or carry on with the one an interrupted
+    rebuild left) and swap it in; returns the events this call read."""
+    async with store.pool.acquire() as guard:
+        await guard.execute(_LOCK, REBUILD)
+        try:
+            return await _rebuild(store, progress, page, flush)
+        finally:
+            with contextlib.suppress(Exception):
+                await guard.execute(_UNLOCK, REBUILD)
+
+
+async def _rebuild(store: EventStore, progress: Progress, page: int, flush: int) -> int:
+    checkpoint, behind = await _begin(store)
+    builder = _Builder(complete=checkpoint == START)
+    upcasters, pool = store.upcasters, store.pool
+    done = written = 0
+    writing: asyncio.Task[None] | None = None
+
+    async def settle() -> None:
+        nonlocal writing
+        if writing is not None:
+            task, writing = writing, None
+            await task
+            progress(behind + written)
+
+    reading = asyncio.ensure_future(read.read_all(pool, checkpoint, page, upcasters))
+    try:
+        while events := await reading:
+            reading = asyncio.ensure_future(read.read_all(pool, events[-1].checkpoint, page, upcasters))
+            await builder.apply(pool, events)
             checkpoint = events[-1].checkpoint
             done += len(events)
-            progress(done)
+            if done - written >= flush:
+                await settle()  # one write at a time, in order
+                rows = builder.take()
+                writing = asyncio.ensure_future(_commit(store, rows, checkpoint))
+                written = done
+                if not builder.complete:
+                    await settle()  # the cache was dropped: later reads of the table must see this write
+        await settle()
+    finally:
+        for task in (reading, writing):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(f"LOCK TABLE {DRAFT_ROWS} IN ACCESS EXCLUSIVE MODE")  # before the checkpoint row
+        await conn.execute("SELECT 1 FROM subscription_checkpoints WHERE name = $1 FOR UPDATE", SUBSCRIPTION)
+        while events := await read.read_all(conn, checkpoint, page, upcasters):
+            await builder.apply(conn, events)
+            checkpoint = events[-1].checkpoint
+            done += len(events)
+        await _write(conn, builder.take())
         await checkpoints.save(conn, SUBSCRIPTION, checkpoint)
         await conn.execute("DELETE FROM subscription_checkpoints WHERE name = $1", REBUILD)
         await conn.execute(f"DROP TABLE {DRAFT_ROWS}")
         await conn.execute(f"ALTER TABLE {NEXT} RENAME TO {DRAFT_ROWS}")
+    progress(behind + done)
     return done
 
 
