@@ -1,4 +1,9 @@
-"""The composition root: the running parts (service.Service) behind an ASGI app with health and docs."""
+"""The composition root: the running parts (service.Service) behind an ASGI app with health and docs.
+
+/ready is 200 while the drafts projection merely lags (its lag in events is in the body and in the gauge
+order_draft_projection_lag_events): the read side then answers from a slightly older model, which is
+what it is for. It is 503 when a part died (the projection's task included), or Kafka, PostgreSQL or the
+catalog copy are not there yet."""
 
 from __future__ import annotations
 
@@ -35,17 +40,30 @@ def create_app(settings: Settings) -> AsgiFastStream:
             "postgres": await _database_answers(service),
             "catalog_copy": service.follower is not None and service.follower.caught_up.is_set(),
             "consuming": service.ready,
+            "projecting": service.projecting,
         }
-        body = {"ready": all(checks.values()), **checks, "catalog_revision": service.copy.revision}
+        body = {
+            "ready": all(checks.values()),
+            **checks,
+            "catalog_revision": service.copy.revision,
+            "projection_lag_events": await _projection_lag(service),
+        }
         metrics.CATALOG_REVISION.set(service.copy.revision)
         return JSONResponse(body, 200 if body["ready"] else 503)
+
+    prometheus = make_asgi_app()
+
+    async def scrape(scope: Any, receive: Any, send: Any) -> None:
+        """/metrics, with the projection lag measured at the scrape."""
+        await _projection_lag(service)
+        await prometheus(scope, receive, send)
 
     return AsgiFastStream(
         broker,
         asgi_routes=[
             ("/health", health),
             ("/ready", ready),
-            ("/metrics", make_asgi_app()),
+            ("/metrics", scrape),
             *read_routes(service),
         ],
         on_startup=[service.start],
@@ -62,3 +80,15 @@ async def _database_answers(service: Service) -> bool:
         return bool(await asyncio.wait_for(service.store.pool.fetchval("SELECT 1"), 2.0) == 1)
     except (OSError, asyncpg.PostgresError, TimeoutError):
         return False
+
+
+async def _projection_lag(service: Service) -> int | None:
+    """The drafts projection's lag in events (also set on the gauge); None when it cannot be counted."""
+    if service.store is None:
+        return None
+    try:
+        lag = await asyncio.wait_for(service.projection_lag(), 2.0)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+        return None
+    metrics.PROJECTION_LAG.set(lag)
+    return lag

@@ -20,3 +20,12 @@ BATCH_SIZE = Histogram(
 )
 CONSUMER_LAG = Gauge("order_draft_command_lag", "Commands on the topic not yet consumed (all partitions)")
 CATALOG_REVISION = Gauge("order_draft_catalog_revision", "The catalog revision the local copy has reached")
+QUERIES = Counter(
+    "order_draft_queries_total",
+    "Read-side queries answered over Kafka, by type and outcome",
+    ["type", "outcome"],
+)  # outcome: ok, a QueryFailed code, stale (older than the consumer's max age: not answered)
+PROJECTION_LAG = Gauge(
+    "order_draft_projection_lag_events",
+    "Events after the drafts projection's checkpoint in the global order (set on each /ready and scrape)",
+)

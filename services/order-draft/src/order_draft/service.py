@@ -1,6 +1,7 @@
 """The running parts of order-draft, started and stopped together: the event store, the catalog copy
 and its follower, the command consumer with its handler, the outbox relay to Kafka, and the drafts read
-model (projections) with its relay to the compacted drafts topic.
+model (projections) with its relay to the compacted drafts topic, and the read side's query consumer
+(http.over_kafka: the HTTP queries over Kafka).
 
 The command consumer is aiokafka, not a FastStream subscriber: a batch is committed to PostgreSQL as
 one transaction and its offsets are then committed explicitly. FastStream's Kafka acknowledgement commits
@@ -19,16 +20,20 @@ from order_draft.catalog_copy import CatalogCopy, CatalogFollower
 from order_draft.config import Settings
 from order_draft.handlers.batch import CommandHandler
 from order_draft.handlers.processor import CommandProcessor, Topics
+from order_draft.http.over_kafka import QueryConsumer, answer
 from order_draft.kafka.topics import ensure_topics
+from order_draft.projections import SUBSCRIPTION as DRAFTS_SUBSCRIPTION
 from order_draft.projections import drafts_subscription
 from order_draft.projections.drafts_relay import DraftsRelay
-from order_draft.store import EventStore, Subscription
+from order_draft.store import EventStore, Subscription, checkpoints
 from order_draft.store.migrations import STORE
 from order_draft.store.relay import KafkaRelay
 
 log = logging.getLogger("order_draft")
 PARTS = (STORE, "order_draft.catalog_copy", "order_draft.handlers", "order_draft.projections")
 COMMAND_PARTITIONS = 6
+# Events after a checkpoint in the global order (those behind a still-open writer included).
+LAG = "SELECT count(*) FROM events WHERE (transaction_id, global_position) > ($1::bigint::text::xid8, $2)"
 
 
 class Service:
@@ -44,6 +49,8 @@ class Service:
         )
         self.events_topic = topic_prefix + topics.ORDER_DRAFT_EVENTS
         self.drafts_topic = topic_prefix + topics.ORDER_DRAFT_DRAFTS
+        self.queries_topic = topic_prefix + topics.ORDER_DRAFT_QUERIES
+        self.query_replies_topic = topic_prefix + topics.ORDER_DRAFT_QUERY_REPLIES
         self.topic_prefix = topic_prefix
         self.group_id = group_id or f"{topic_prefix}order-draft"
         self.copy = CatalogCopy()
@@ -53,12 +60,18 @@ class Service:
         self.relay: KafkaRelay | None = None
         self.drafts: Subscription | None = None  # the drafts read model (projections.drafts)
         self.drafts_relay: DraftsRelay | None = None
+        self.queries: QueryConsumer | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
         bootstrap = self.settings.kafka_bootstrap_servers
-        await ensure_topics(bootstrap, [self.topics.commands], partitions=COMMAND_PARTITIONS)
-        await ensure_topics(bootstrap, [self.topics.replies, self.topics.dead_letters, self.events_topic])
+        await ensure_topics(
+            bootstrap, [self.topics.commands, self.queries_topic], partitions=COMMAND_PARTITIONS
+        )
+        await ensure_topics(
+            bootstrap,
+            [self.topics.replies, self.topics.dead_letters, self.events_topic, self.query_replies_topic],
+        )
         await ensure_topics(bootstrap, [self.drafts_topic], compact=True)
         store = self.store = await EventStore.connect(
             self.settings.postgres_dsn, migrations=PARTS, max_size=20
@@ -71,12 +84,20 @@ class Service:
         self.relay = KafkaRelay(store, bootstrap, self.events_topic)
         self.drafts = drafts_subscription(store)
         self.drafts_relay = DraftsRelay(store, bootstrap, self.drafts_topic)
+        self.queries = QueryConsumer(
+            bootstrap,
+            self.queries_topic,
+            self.query_replies_topic,
+            lambda query: answer(store, self.copy, query),
+            group_id=f"{self.group_id}-queries",
+        )
         for name, part in (
             ("catalog follower", self.follower.run()),
             ("command processor", self.processor.run()),
             ("outbox relay", self.relay.run()),
             ("projection:drafts", self.drafts.run()),
             ("drafts relay", self.drafts_relay.run()),
+            ("query consumer", self.queries.run()),
         ):
             task = asyncio.create_task(part, name=name)
             task.add_done_callback(_report_end)
@@ -89,11 +110,27 @@ class Service:
             and self.follower.caught_up.is_set()
             and self.processor is not None
             and self.processor.ready.is_set()
+            and self.queries is not None
+            and self.queries.ready.is_set()
             and all(not t.done() for t in self._tasks)
         )
 
+    @property
+    def projecting(self) -> bool:
+        """The drafts projection's task is running (it retries database errors itself)."""
+        return any(t.get_name() == DRAFTS_SUBSCRIPTION and not t.done() for t in self._tasks)
+
+    async def projection_lag(self) -> int:
+        """Events the drafts projection has not applied yet: after its stored checkpoint (the one in
+        PostgreSQL, right also while another instance holds the projection's lock)."""
+        assert self.store is not None, "start() the service first"
+        async with self.store.pool.acquire() as conn:
+            at = await checkpoints.load(conn, DRAFTS_SUBSCRIPTION)
+            return int(await conn.fetchval(LAG, at.transaction_id, at.global_position))
+
     async def stop(self) -> None:
-        for part in (self.processor, self.follower, self.relay, self.drafts, self.drafts_relay):
+        parts = (self.processor, self.queries, self.follower, self.relay, self.drafts, self.drafts_relay)
+        for part in parts:
             if part is not None:
                 part.stop()
         for task in self._tasks:
