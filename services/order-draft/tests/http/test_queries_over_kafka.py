@@ -22,7 +22,8 @@ from contracts.envelope import Actor
 from contracts.order_draft import commands as c
 from contracts.order_draft import queries as q
 from order_draft import metrics
-from order_draft.app import _projection_lag
+from order_draft.app import readiness
+from order_draft.projections import SUBSCRIPTION
 
 BOB = Actor(user_id="U3", customer_id="C1")  # L20 for C1 (more_people)
 CARL = Actor(user_id="U2", customer_id="C2")  # L30 for C2, no row for C1
@@ -128,17 +129,25 @@ async def test_the_projection_lag_is_counted_and_ready_only_fails_when_the_proje
 ) -> None:
     service = running.service
     draft_id, _ = await a_draft(running)
-    assert await service.projection_lag() == 0
-    assert await _projection_lag(service) == 0
-    assert service.projecting
+    body, status = await readiness(service, kafka=True)
+    assert (status, body["projecting"], body["projection_lag_events"]) == (200, True, 0)
+    assert service.store is not None
+    async with service.store.pool.acquire() as conn, conn.transaction():
+        # hold the projection's checkpoint row: it cannot save, so it stays behind while commands go on
+        await conn.execute("SELECT 1 FROM subscription_checkpoints WHERE name = $1 FOR UPDATE", SUBSCRIPTION)
+        await running.client.send(on(draft_id, c.SetNotes, notes="behind"))
+        last = await running.client.send(on(draft_id, c.SetNotes, notes="further behind"))
+        body, status = await readiness(service, kafka=True)
+        assert (status, body["ready"], body["projection_lag_events"]) == (200, True, 2)  # lagging is ready
+        assert metrics.PROJECTION_LAG._value.get() == 2
+    await projected(service, draft_id, int(last["version"]))
+    assert (await readiness(service, kafka=True))[0]["projection_lag_events"] == 0
+
     assert service.drafts is not None
-    service.drafts.stop()  # the projection's task ends: /ready's "projecting" turns false
+    service.drafts.stop()  # the projection's task ends
     for task in service._tasks:
-        if task.get_name() == "projection:drafts":
+        if task.get_name() == SUBSCRIPTION:
             await task
-    assert not service.projecting
-    await running.client.send(on(draft_id, c.SetNotes, notes="behind"))
-    await running.client.send(on(draft_id, c.SetNotes, notes="further behind"))
-    lag = await _projection_lag(service)  # what /ready reports and the gauge shows
-    assert lag == 2
-    assert metrics.PROJECTION_LAG._value.get() == 2
+    await running.client.send(on(draft_id, c.SetNotes, notes="never projected"))
+    body, status = await readiness(service, kafka=True)
+    assert (status, body["projecting"], body["projection_lag_events"]) == (503, False, 1)
