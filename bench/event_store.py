@@ -28,8 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -42,6 +40,7 @@ from urllib.parse import unquote, urlsplit
 
 import asyncpg
 import orjson
+from common.machine import machine
 
 from infra import provide
 from order_draft.store import START, EventStore, NewEvent
@@ -382,27 +381,6 @@ async def analyze(dsn: str) -> None:
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
-
-
-def machine(server: dict[str, Any], source: str) -> str:
-    cpu = "unknown CPU"
-    ram = "unknown RAM"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB RAM"
-                break
-    except OSError:
-        pass
-    version = " ".join(str(server["version"]).split()[:2])
-    return (
-        f"{platform.platform()}; {cpu}; {os.cpu_count()} cores; {ram}; {version} ({source}, same host); "
-        f"fsync={server['fsync']} synchronous_commit={server['synchronous_commit']}"
-    )
 
 
 async def run(sizes: Sizes, endpoints: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:

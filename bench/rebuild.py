@@ -23,8 +23,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import os
-import platform
 import sys
 import time
 from decimal import Decimal
@@ -32,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from common.machine import machine
 
 # Run as a script, bench/ comes first on sys.path, and bench/catalog.py would shadow the `catalog` package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
@@ -174,26 +173,6 @@ async def fresh_database(dsn: str) -> dict[str, Any]:
         }
     finally:
         await conn.close()
-
-
-def machine(server: dict[str, Any], source: str) -> str:
-    cpu, ram = "unknown CPU", "unknown RAM"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB RAM"
-                break
-    except OSError:
-        pass
-    version = " ".join(str(server["version"]).split()[:2])
-    return (
-        f"{platform.platform()}; {cpu}; {os.cpu_count()} cores; {ram}; {version} ({source}, same host); "
-        f"fsync={server['fsync']} synchronous_commit={server['synchronous_commit']}"
-    )
 
 
 async def best_ms(work: Any, passes: int = 5) -> float:
