@@ -51,6 +51,7 @@ class _Batch:
     opened: dict[tuple[str, str], str] = field(default_factory=dict)  # (site, customer) -> new draft
     closed: set[tuple[str, str]] = field(default_factory=set)  # pairs whose active draft was placed
     answered: dict[str, Reply] = field(default_factory=dict)  # command id -> reply, within the batch
+    priced: dict[str, tuple[int, int, dt.datetime]] = field(default_factory=dict)  # see CommandHandler
 
 
 class CommandHandler:
@@ -66,6 +67,10 @@ class CommandHandler:
         self.replies_topic = replies_topic
         self.clock = clock
         self.drafts = Drafts(store)
+        # draft id -> (version, catalog changes, minute) of the state this handler last produced: a draft
+        # still at that version, with the catalog copy unchanged, in the same minute (so on the same day in
+        # every time zone), was priced against the same facts and need not be repriced line by line.
+        self._priced: dict[str, tuple[int, int, dt.datetime]] = {}
 
     async def __call__(self, commands: Sequence[Any]) -> list[Reply]:
         try:
@@ -75,6 +80,7 @@ class CommandHandler:
                 "batch conflict; deciding one by one", extra={"error": repr(error), "size": len(commands)}
             )
             self.drafts.clear()
+            self._priced.clear()
             out: list[Reply] = []
             for command in commands:
                 out += await self._alone(command)
@@ -109,6 +115,9 @@ class CommandHandler:
             await self._commit(batch)
         for draft in batch.drafts.values():
             self.drafts.remember(draft)
+        self._priced.update(batch.priced)  # only once committed: a rolled-back batch proves nothing
+        if len(self._priced) > 2 * self.drafts.capacity:
+            self._priced.clear()
         return batch.replies
 
     async def _actives(self, pool: asyncpg.Pool, opening: list[Any]) -> dict[tuple[str, str], str]:
@@ -145,8 +154,11 @@ class CommandHandler:
             domain_command = to_domain(command, self.clock())
         state = await self._state(draft_id, batch) if draft_id else None
         facts = build_facts(self.copy, domain_command, state)
+        minute = domain_command.at.replace(second=0, microsecond=0)
+        key = (state.version, self.copy.changes, minute) if state is not None else None
+        current = state is not None and self._priced.get(state.draft_id) == key
         try:
-            decision: Any = decide(domain_command, state, facts)
+            decision: Any = decide(domain_command, state, facts, priced_with_these_facts=current)
         except Exception as error:  # a bug must not stop the partition: answer, log, store nothing else
             log.exception("decision failed", extra={"command_id": command_id})
             decision = error
@@ -179,6 +191,8 @@ class CommandHandler:
                 batch.opened.pop(pair, None)
         if after is not None and events:
             batch.drafts[after.draft_id] = after
+        if after is not None and isinstance(decision, list):  # accepted: it went through repricing
+            batch.priced[after.draft_id] = (after.version, self.copy.changes, minute)
         reply = self._reply(command, result)
         outcome = "accepted" if result["type"] == "Accepted" else f"rejected:{result.get('code')}"
         metrics.COMMANDS.labels(command.type, outcome).inc()
