@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from prometheus_client import Counter, Gauge, Histogram
 
 COMMANDS = Counter(
@@ -29,3 +31,12 @@ PROJECTION_LAG = Gauge(
     "order_draft_projection_lag_events",
     "Events after the drafts projection's checkpoint in the global order (set on each /ready and scrape)",
 )
+
+
+@cache
+def _command_counter(command_type: str, outcome: str) -> Counter:
+    return COMMANDS.labels(command_type, outcome)  # labels() costs more than inc(): look it up once
+
+
+def count_command(command_type: str, outcome: str) -> None:
+    _command_counter(command_type, outcome).inc()

@@ -141,7 +141,7 @@ class CommandHandler:
         if command_id in stored or command_id in batch.answered:
             previous = batch.answered.get(command_id)
             batch.replies.append(previous or self._reply(command, orjson.loads(stored[command_id])))
-            metrics.COMMANDS.labels(command.type, "duplicate").inc()
+            metrics.count_command(command.type, "duplicate")
             return
         pair = (command.site, command.actor.customer_id or "")
         is_open = type(command).__name__ == "OpenDraft"
@@ -195,7 +195,7 @@ class CommandHandler:
             batch.priced[after.draft_id] = (after.version, self.copy.changes, minute)
         reply = self._reply(command, result)
         outcome = "accepted" if result["type"] == "Accepted" else f"rejected:{result.get('code')}"
-        metrics.COMMANDS.labels(command.type, outcome).inc()
+        metrics.count_command(command.type, outcome)
         log.debug(
             "decided",
             extra={

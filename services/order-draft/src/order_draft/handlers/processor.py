@@ -83,7 +83,11 @@ class CommandProcessor:
             heartbeat_interval_ms=max(self.session_timeout_ms // 4, 500),
         )
         producer = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap_servers, enable_idempotence=True, acks="all", linger_ms=1
+            bootstrap_servers=self.bootstrap_servers,
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=1,
+            max_batch_size=1024 * 1024,  # a batch's replies in few requests (16 KB per partition by default)
         )
         await producer.start()
         await consumer.start()

@@ -79,7 +79,7 @@ class Append:
 class AppendResult:
     stream_id: str
     stream_version: int
-    result: Any = None
+    result: Any = None  # the stored result of a duplicate; None for a fresh append (the caller has it)
     duplicate: bool = False  # True when the command id had been processed before: nothing was written
 
 

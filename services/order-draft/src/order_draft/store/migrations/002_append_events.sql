@@ -60,8 +60,7 @@ BEGIN
       FROM unnest(p_event_ids, p_types, p_schema_versions, p_payloads, p_metadata)
            WITH ORDINALITY AS u(event_id, event_type, schema_version, payload, metadata, n);
     stream_version := current + cardinality(p_event_ids);
-    outcome := 'appended';
-    result := p_result;
+    outcome := 'appended';  -- result stays NULL: the caller has it; only a duplicate gets the stored one
 
     IF p_command_id IS NOT NULL THEN
         INSERT INTO commands (command_id, stream_id, stream_version, result)
