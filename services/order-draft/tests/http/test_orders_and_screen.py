@@ -1,7 +1,7 @@
 # ruff: noqa: F811  (the `running` fixture is imported here: the e2e conftest is not on this path)
 """GET /orders honours IsOrdersEnabled, OrderDocumentTypes, HideLines and Days Back Access; GET /screen
-shows the lists the settings allow, with the quantities on the draft, the site channel only when
-something is linked to it, and no money for L20."""
+shows the lists the settings allow, with the quantities on the draft and their availability, the site
+channel only when something is linked to it, and no money for L20."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from handler_catalog import settings, site
 from read_client import ask, more_people
 from service_under_test import ANN, Running, on, projected, running  # noqa: F401
 
+from contracts import catalog as records
 from contracts.order_draft import commands as c
 
 
@@ -59,7 +60,22 @@ async def test_the_orders_list_filters_by_the_site_settings_and_days_back(runnin
     assert (status, body["code"]) == (403, "ORDERS_DISABLED")
 
 
+def stock(product: str, quantity: str, days_ago: int, store: str = "ST1") -> records.Availability:
+    date = dt.date.today() - dt.timedelta(days=days_ago)
+    return records.Availability(
+        store=store, product_code=product, enterprise_company="EC", date=date, quantity=Decimal(quantity)
+    )
+
+
 async def test_the_screen_shows_the_lists_with_the_quantities_on_the_draft(running: Running) -> None:
+    # DefaultStore ST1, AvailabilityMax 50.5: A100 (2 on the draft) has 10, WEB1 (4) only 3
+    rows = (
+        stock("A100", "10", 5),
+        stock("WEB1", "3", 5),
+        stock("WEB1", "99", 9),
+        stock("WEB1", "99", 1, "ST2"),
+    )
+    await running.change_catalog(*rows, revision=2)
     _, open_ = await a_placed_and_an_open_draft(running)
     status, body = await ask(running, "/screen", site="S1")
     assert status == 200
@@ -73,6 +89,15 @@ async def test_the_screen_shows_the_lists_with_the_quantities_on_the_draft(runni
         "unit": "PCS",
         "quantity": "4",
         "min_sales_quantity": None,
+        "availability": {"state": "short", "available": "3"},
+    }
+    assert {p["product_code"]: p["availability"] for p in body["my_products"]} == {
+        "A100": {"state": "yes", "available": None},
+        "FREE": None,  # not on the draft
+    }
+    assert {line["product_code"]: line["availability"]["state"] for line in body["draft"]["lines"]} == {
+        "A100": "yes",
+        "WEB1": "short",
     }
     assert (body["site_channel"]["name"], body["site_channel"]["products"][0]["product_code"]) == (
         "Client Center",
@@ -83,7 +108,7 @@ async def test_the_screen_shows_the_lists_with_the_quantities_on_the_draft(runni
     assert package["lines"][1]["unit_price"] == "6.00"  # L30 sees money
 
     hidden = settings(HideCustomerProducts=True, HideDistributionChannel=True)
-    await running.change_catalog(site(settings=hidden), ("channel_product", "CC|CC1"), revision=2)
+    await running.change_catalog(site(settings=hidden), ("channel_product", "CC|CC1"), revision=3)
     status, body = await ask(running, "/screen", site="S1")
     assert status == 200
     assert "my_products" not in body
