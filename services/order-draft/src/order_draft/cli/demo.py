@@ -1,12 +1,14 @@
 """`order-draft demo`: a New Order session over Kafka, as a portal back end would drive it, printed.
 
 anna (L90 for ACME) opens New Order on site PORTAL, adds a product by code, one from the My Products
-list, one from the Online store channel and the starter package, changes a quantity, and places the
-order; bob (L20 for BRICK) then opens his screen: the same shape, without money.
+list, one from the Online store channel and the starter package, changes a quantity, looks at her
+screen's lists, places the order and sees it in her orders list; bob (L20 for BRICK) then opens his
+screen: the same shape, without money. Commands and queries both go over Kafka.
 """
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +21,7 @@ from contracts.client import RequestClient
 from contracts.envelope import Actor
 from contracts.order_draft import commands as c
 from contracts.order_draft.replies import OrderDraftReply
+from order_draft.cli.demo_read import query_client, show_orders, show_screen
 
 console = Console()
 
@@ -98,10 +101,14 @@ async def run_demo(bootstrap_servers: str, prefix: str = "", site: str = "PORTAL
         totals = (
             {last.draft.currency: last.draft.total_amount} if last.draft.total_amount is not None else None
         )
-        placed = show(
-            "places the order it saw",
-            await client.send(on(c.PlaceOrder, expected_version=last.version, confirmed_totals=totals)),
-        )
+        async with query_client(bootstrap_servers, prefix) as reads:
+            await show_screen(reads, anna, site)
+            placed = show(
+                "places the order it saw",
+                await client.send(on(c.PlaceOrder, expected_version=last.version, confirmed_totals=totals)),
+            )
+            await asyncio.sleep(0.5)  # the orders list is a projection: it follows the log within moments
+            await show_orders(reads, anna, site)
         bob = Actor(user_id="bob", customer_id="BRICK")
         bobs = show("bob (L20) opens New Order", await client.send(c.OpenDraft(actor=bob, site=site)))
         if bobs.type == "Accepted":
@@ -109,4 +116,6 @@ async def run_demo(bootstrap_servers: str, prefix: str = "", site: str = "PORTAL
                 actor=bob, site=site, draft_id=bobs.draft_id, product_code="BLT-001", quantity=Decimal(20)
             )
             show("bob sets BLT-001 to 20 in My Products", await client.send(bobs_line))
+            async with query_client(bootstrap_servers, prefix) as reads:
+                await show_screen(reads, bob, site)
         return 0 if placed.type == "Accepted" else 1
