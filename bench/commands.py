@@ -799,7 +799,7 @@ class Profiler:
 
 
 async def run(
-    sizes: Sizes, endpoints: Any, profile: Path | None, keep: bool, log_level: str
+    sizes: Sizes, endpoints: Any, profile: Path | None, keep: bool, log_level: str, split: bool = False
 ) -> tuple[dict[str, Any], list[Phase]]:
     bootstrap = endpoints.kafka_bootstrap_servers
     server = await fresh_database(endpoints.postgres_dsn)
@@ -813,24 +813,34 @@ async def run(
         f"(prefix {prefix})"
     )
 
-    port = free_port()
-    service = ServiceProcess(
-        env={
-            "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "POSTGRES_DSN": dsn,
-            "HTTP_HOST": "127.0.0.1",
-            "HTTP_PORT": str(port),
-            "KAFKA_TOPIC_PREFIX": prefix,
-            "LOG_LEVEL": log_level,
-        },
-        port=port,
-        log_path=run_root() / "logs" / f"bench-commands-{time.strftime('%Y%m%d-%H%M%S')}.log",
-    )
+    def process(roles: str) -> ServiceProcess:
+        port = free_port()
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        return ServiceProcess(
+            env={
+                "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+                "POSTGRES_DSN": dsn,
+                "HTTP_HOST": "127.0.0.1",
+                "HTTP_PORT": str(port),
+                "KAFKA_TOPIC_PREFIX": prefix,
+                "LOG_LEVEL": log_level,
+                "ORDER_DRAFT_ROLES": roles,
+            },
+            port=port,
+            log_path=run_root() / "logs" / f"bench-commands-{roles.replace(',', '-')}-{stamp}.log",
+        )
+
+    # --split: the command loop in one process, the read side (relays, projection, queries) in another
+    service = process("commands" if split else "commands,read")
+    read_side_process = process("read") if split else None
     phases: list[Phase] = []
     read_side: dict[str, float] = {}
     try:
         started = time.perf_counter()
         service.start()
+        if read_side_process is not None:
+            read_side_process.start()
+            await read_side_process.ready()
         await service.ready()
         assert service.process is not None
         log(
@@ -839,6 +849,11 @@ async def run(
         )
         pids = {
             "service": service.process.pid,
+            **(
+                {"read_process": read_side_process.process.pid}
+                if read_side_process and read_side_process.process
+                else {}
+            ),
             "kafka": listening_pid(int(bootstrap.split(",")[0].rsplit(":", 1)[1])),
             "postgres": listening_pid(int(asyncpg_port(endpoints.postgres_dsn))),
         }
@@ -902,6 +917,8 @@ async def run(
     finally:
         code = service.stop()
         log(f"service stopped (exit code {code})")
+        if read_side_process is not None:
+            log(f"read-side process stopped (exit code {read_side_process.stop()})")
     await batch_sizes(dsn, phases)
     if not keep:
         await delete_topics(bootstrap, prefix)
@@ -1094,6 +1111,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database and topics afterwards")
     parser.add_argument(
+        "--split",
+        action="store_true",
+        help="run the service as two processes: ORDER_DRAFT_ROLES=commands (the command loop) and =read "
+        "(outbox relay, drafts projection and relay, queries), so the command loop has a core of its own",
+    )
+    parser.add_argument(
         "--service-log-level",
         default="WARNING",
         help="the service's LOG_LEVEL (default WARNING; DEBUG logs every batch with its size and time, "
@@ -1108,7 +1131,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with provide("bench") as endpoints:
         log(f"Kafka and PostgreSQL from {endpoints.source}")
-        info, phases = asyncio.run(run(sizes, endpoints, args.profile, args.keep, args.service_log_level))
+        info, phases = asyncio.run(
+            run(sizes, endpoints, args.profile, args.keep, args.service_log_level, args.split)
+        )
+        info["processes"] = "commands + read (--split)" if args.split else "one (commands,read)"
     read_side = info.pop("read_side")
     rows = rows_of(phases, sizes, read_side)
     print_table(rows, phases, sizes, info)

@@ -13,7 +13,9 @@ ENV_VARS = (
     "HTTP_PORT",
     "LOG_LEVEL",
     "KAFKA_TOPIC_PREFIX",
+    "ORDER_DRAFT_ROLES",
 )
+ROLES = frozenset({"commands", "read"})
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,10 @@ class Settings:
     log_level: str = "INFO"
     # Prepended to every topic name this service reads or writes: two environments on one cluster.
     kafka_topic_prefix: str = ""
+    # What this process runs: "commands" (the command consumer) and/or "read" (the outbox relay, the drafts
+    # projection and its relay, the query consumer). Both by default; split them over two processes so
+    # the command loop has a core of its own (docs/commands.md).
+    roles: frozenset[str] = ROLES
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -36,4 +42,13 @@ class Settings:
             http_port=int(env.get("HTTP_PORT", cls.http_port)),
             log_level=env.get("LOG_LEVEL", cls.log_level),
             kafka_topic_prefix=env.get("KAFKA_TOPIC_PREFIX", cls.kafka_topic_prefix),
+            roles=parse_roles(env.get("ORDER_DRAFT_ROLES", ",".join(sorted(ROLES)))),
         )
+
+
+def parse_roles(text: str) -> frozenset[str]:
+    roles = frozenset(part.strip() for part in text.split(",") if part.strip())
+    unknown = roles - ROLES
+    if unknown or not roles:
+        raise ValueError(f"ORDER_DRAFT_ROLES={text!r}: give one or both of {', '.join(sorted(ROLES))}")
+    return roles

@@ -91,33 +91,40 @@ class Service:
             lambda query: answer(store, self.copy, query),
             group_id=f"{self.group_id}-queries",
         )
-        for name, part in (
-            ("catalog follower", self.follower.run()),
-            ("command processor", self.processor.run()),
-            ("outbox relay", self.relay.run()),
-            ("projection:drafts", self.drafts.run()),
-            ("drafts relay", self.drafts_relay.run()),
-            ("query consumer", self.queries.run()),
-        ):
-            task = asyncio.create_task(part, name=name)
+        roles = self.settings.roles
+        parts = [("catalog follower", self.follower.run)]
+        if "commands" in roles:
+            parts.append(("command processor", self.processor.run))
+        if "read" in roles:
+            parts += [
+                ("outbox relay", self.relay.run),
+                (DRAFTS_SUBSCRIPTION, self.drafts.run),
+                ("drafts relay", self.drafts_relay.run),
+                ("query consumer", self.queries.run),
+            ]
+        for name, run in parts:
+            task = asyncio.create_task(run(), name=name)
             task.add_done_callback(_report_end)
             self._tasks.append(task)
 
     @property
     def ready(self) -> bool:
+        roles = self.settings.roles
         return (
             self.follower is not None
             and self.follower.caught_up.is_set()
-            and self.processor is not None
-            and self.processor.ready.is_set()
-            and self.queries is not None
-            and self.queries.ready.is_set()
+            and ("commands" not in roles or (self.processor is not None and self.processor.ready.is_set()))
+            and ("read" not in roles or (self.queries is not None and self.queries.ready.is_set()))
+            and bool(self._tasks)
             and all(not t.done() for t in self._tasks)
         )
 
     @property
     def projecting(self) -> bool:
-        """The drafts projection's task is running (it retries database errors itself)."""
+        """The drafts projection's task is running (it retries database errors itself); true in a
+        process without the read role, which leaves the projection to another."""
+        if "read" not in self.settings.roles:
+            return True
         return any(t.get_name() == DRAFTS_SUBSCRIPTION and not t.done() for t in self._tasks)
 
     async def projection_lag(self) -> int:

@@ -57,7 +57,7 @@ class CatalogFollower:
             while not self._stopping.is_set():
                 pages = await consumer.getmany(timeout_ms=200, max_records=5000)
                 if pages:
-                    await self._apply(pages)
+                    await self._apply_retrying(pages)
                 if not self.caught_up.is_set() and all(
                     await asyncio.gather(*(self._reached(consumer, tp, end) for tp, end in ends.items()))
                 ):
@@ -86,6 +86,17 @@ class CatalogFollower:
                 await consumer.seek_to_beginning(tp)
         return partitions
 
+    async def _apply_retrying(self, pages: dict[TopicPartition, list[object]]) -> None:
+        """Apply a page, again after a database error: the writes are idempotent (revision-guarded)."""
+        for attempt in range(1, 100):
+            try:
+                await self._apply(pages)
+                return
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("catalog copy: applying a page failed; retrying", extra={"error": repr(error)})
+                await asyncio.sleep(min(0.05 * attempt, 2.0))
+        await self._apply(pages)
+
     async def _apply(self, pages: dict[TopicPartition, list[object]]) -> None:
         changes: list[Change] = []
         offsets = []
@@ -97,8 +108,13 @@ class CatalogFollower:
                     changes.append(change)
             offsets.append((tp.topic, tp.partition, records[-1].offset + 1))  # type: ignore[attr-defined]
         async with self.pool.acquire() as conn, conn.transaction():
-            upserts = [(k.name, key, rev, r.model_dump_json()) for k, key, r, rev in changes if r is not None]
-            deletes = [(k.name, key) for k, key, r, _ in changes if r is None]
+            # Sorted: several instances may copy the catalog into one database at once; rows locked in one
+            # order never deadlock. The last change of a key in the page wins (its revision is highest).
+            latest = {(k.name, key): (k, key, r, rev) for k, key, r, rev in changes}
+            ordered = [latest[name_key] for name_key in sorted(latest)]
+            upserts = [(k.name, key, rev, r.model_dump_json()) for k, key, r, rev in ordered if r is not None]
+            deletes = [(k.name, key) for k, key, r, _ in ordered if r is None]
+            offsets.sort()
             if upserts:
                 await conn.executemany(_UPSERT, upserts)
             if deletes:
