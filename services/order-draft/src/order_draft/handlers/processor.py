@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, KafkaError
 from aiokafka.structs import OffsetAndMetadata
 from pydantic import TypeAdapter, ValidationError
 
@@ -70,6 +70,7 @@ class CommandProcessor:
         self._stopping = asyncio.Event()
         self.processed = 0
         self.dead_lettered = 0
+        self._last_commit: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
@@ -99,6 +100,8 @@ class CommandProcessor:
                 if pages:
                     await self._process(consumer, producer, pages)
         finally:
+            if self._last_commit is not None:
+                await self._last_commit  # the last batch's offsets, before leaving the group
             await consumer.stop()
             await producer.stop()
 
@@ -121,10 +124,10 @@ class CommandProcessor:
         sent += [await producer.send(self.topics.dead_letters, d.value, key=d.key) for d in dead]
         await asyncio.gather(*sent)  # acknowledged by the broker before the offsets move
         offsets = {tp: OffsetAndMetadata(records[-1].offset + 1, "") for tp, records in pages.items()}
-        try:
-            await consumer.commit(offsets)
-        except CommitFailedError as error:  # rebalanced: the new owner replays; idempotency answers it
-            log.warning("offset commit failed after a rebalance", extra={"error": str(error)})
+        # The offsets move in the background, in batch order, while the next batch is decided: their
+        # events are durable and their replies acknowledged already, so nothing is acknowledged early;
+        # waiting for the round trip here only held the next batch back (docs/commands.md).
+        self._last_commit = asyncio.create_task(self._commit(consumer, offsets, self._last_commit))
         self.processed += len(commands)
         self.dead_lettered += len(dead)
         metrics.DEAD_LETTERS.inc(len(dead))
@@ -141,6 +144,21 @@ class CommandProcessor:
             "batch",
             extra={"commands": len(commands), "dead": len(dead), "ms": (time.perf_counter() - started) * 1e3},
         )
+
+    async def _commit(
+        self,
+        consumer: AIOKafkaConsumer,
+        offsets: dict[TopicPartition, OffsetAndMetadata],
+        previous: asyncio.Task[None] | None,
+    ) -> None:
+        if previous is not None:
+            await previous  # in order: a later batch's offsets never land before an earlier batch's
+        try:
+            await consumer.commit(offsets)
+        except CommitFailedError as error:  # rebalanced: the new owner replays; idempotency answers it
+            log.warning("offset commit failed after a rebalance", extra={"error": str(error)})
+        except KafkaError as error:  # the next commit of these partitions covers it; else a replay does
+            log.warning("offset commit failed", extra={"error": repr(error)})
 
     def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> Reply:
         raw = record.value or b""
