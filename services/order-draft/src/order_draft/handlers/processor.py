@@ -3,15 +3,19 @@
 Per batch: parse every record (what cannot be parsed goes to the dead-letter topic with the reason and
 the original bytes); hand the commands to the batch handler, which commits their events and replies to
 PostgreSQL in one transaction (group commit: one fsync for many drafts' commands); publish the replies
-and dead letters and wait for the broker's acknowledgement; only then commit the Kafka offsets, with
-explicit offsets (a commit without them would cover everything fetched so far). A crash anywhere replays
-the batch; the stored replies make that harmless (a processed command id answers with its first reply).
+and dead letters. The next batch is fetched and decided while they are in flight: a background chain
+waits, batch after batch in order, for the broker's acknowledgement of a batch's replies and only then
+commits its Kafka offsets, with explicit offsets (a commit without them would cover everything fetched
+so far). A reply that cannot be delivered stops the chain (no later offset is committed, as it would
+cover the failed batch) and the processor. A crash anywhere replays the batches whose offsets were not
+committed; the stored replies make that harmless (a processed command id answers with its first reply).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,6 +42,10 @@ class Reply:
     value: bytes
     headers: tuple[tuple[str, bytes], ...] = ()  # correlation_id and type, as clients match on them
 
+
+# Batches whose replies may be in flight at once, unacknowledged: enough to keep deciding while a batch's
+# acknowledgements come back, few enough that a stuck broker stops the loop soon.
+MAX_IN_FLIGHT = 8
 
 BatchHandler = Callable[[Sequence[Any]], Awaitable[Sequence[Reply]]]
 
@@ -70,7 +78,8 @@ class CommandProcessor:
         self._stopping = asyncio.Event()
         self.processed = 0
         self.dead_lettered = 0
-        self._last_commit: asyncio.Task[None] | None = None
+        self._settling: collections.deque[asyncio.Task[None]] = collections.deque()  # in batch order
+        self._failed: BaseException | None = None  # a batch's replies could not be delivered
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
@@ -93,17 +102,19 @@ class CommandProcessor:
         await producer.start()
         await consumer.start()
         try:
-            while not self._stopping.is_set():
+            while not self._stopping.is_set() and self._failed is None:
                 pages = await consumer.getmany(timeout_ms=100, max_records=self.max_batch)
                 if consumer.assignment():
                     self.ready.set()
                 if pages:
                     await self._process(consumer, producer, pages)
         finally:
-            if self._last_commit is not None:
-                await self._last_commit  # the last batch's offsets, before leaving the group
+            if self._settling:
+                await asyncio.wait([self._settling[-1]])  # the last batch's offsets, before leaving the group
             await consumer.stop()
             await producer.stop()
+        if self._failed is not None:
+            raise self._failed
 
     async def _process(
         self,
@@ -119,20 +130,24 @@ class CommandProcessor:
                     commands.append(_COMMANDS.validate_json(record.value or b""))
                 except ValidationError as error:
                     dead.append(self._dead_letter(record, _reason(error)))
-        replies = await self.handle(commands) if commands else []
+        replies = await self.handle(commands) if commands else []  # durable in PostgreSQL on return
         sent = [await producer.send(r.topic, r.value, key=r.key, headers=list(r.headers)) for r in replies]
         sent += [await producer.send(self.topics.dead_letters, d.value, key=d.key) for d in dead]
-        await asyncio.gather(*sent)  # acknowledged by the broker before the offsets move
         offsets = {tp: OffsetAndMetadata(records[-1].offset + 1, "") for tp, records in pages.items()}
-        # The offsets move in the background, in batch order, while the next batch is decided: their
-        # events are durable and their replies acknowledged already, so nothing is acknowledged early;
-        # waiting for the round trip here only held the next batch back (docs/commands.md).
-        self._last_commit = asyncio.create_task(self._commit(consumer, offsets, self._last_commit))
+        # Not awaited here: waiting for the acknowledgements held the next batch back by a round trip
+        # (docs/commands.md). The chain commits these offsets once they are acknowledged, in batch order.
+        previous = self._settling[-1] if self._settling else None
+        self._settling.append(
+            asyncio.create_task(self._settle(consumer, sent, offsets, previous, started, len(commands)))
+        )
+        while self._settling and self._settling[0].done():
+            self._settling.popleft()
+        if len(self._settling) > MAX_IN_FLIGHT:
+            await asyncio.wait([self._settling[0]])
         self.processed += len(commands)
         self.dead_lettered += len(dead)
         metrics.DEAD_LETTERS.inc(len(dead))
         metrics.BATCH_SIZE.observe(len(commands))
-        metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
         metrics.CONSUMER_LAG.set(
             sum(
                 consumer.highwater(tp) - offsets[tp].offset
@@ -145,14 +160,29 @@ class CommandProcessor:
             extra={"commands": len(commands), "dead": len(dead), "ms": (time.perf_counter() - started) * 1e3},
         )
 
-    async def _commit(
+    async def _settle(
         self,
         consumer: AIOKafkaConsumer,
+        sent: list[asyncio.Future[Any]],
         offsets: dict[TopicPartition, OffsetAndMetadata],
         previous: asyncio.Task[None] | None,
+        started: float,
+        size: int,
     ) -> None:
+        """Commit a batch's offsets once its replies are acknowledged and every earlier batch's offsets
+        are committed; a delivery failure here or earlier commits nothing and stops the processor."""
+        acknowledged = await asyncio.gather(*sent, return_exceptions=True)
         if previous is not None:
-            await previous  # in order: a later batch's offsets never land before an earlier batch's
+            await asyncio.wait([previous])  # in order: a later batch's offsets never land before an earlier's
+        if self._failed is not None:
+            return
+        failures = [a for a in acknowledged if isinstance(a, BaseException)]
+        if failures:
+            log.error("replies not delivered: no offsets from here on", extra={"error": repr(failures[0])})
+            self._failed = failures[0]
+            return
+        metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
+        log.debug("acknowledged", extra={"commands": size, "ms": (time.perf_counter() - started) * 1e3})
         try:
             await consumer.commit(offsets)
         except CommitFailedError as error:  # rebalanced: the new owner replays; idempotency answers it
