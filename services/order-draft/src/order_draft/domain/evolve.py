@@ -6,8 +6,8 @@ not know) leaves the state as it was, but the version still moves: the version i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from types import MappingProxyType
 from typing import assert_never
 
@@ -25,15 +25,19 @@ from order_draft.domain.events import (
     PackageQuantitySet,
     RequiredDeliveryDateSet,
 )
-from order_draft.domain.lines import Line
+from order_draft.domain.frozen import replacer
+from order_draft.domain.lines import Line, LinePrice
 from order_draft.domain.settings import Channel
 from order_draft.domain.state import Draft, DraftState, DraftStatus
+
+_draft = replacer(Draft)
+_line = replacer(Line)
 
 
 def evolve(state: DraftState, event: Event) -> DraftState:
     if state is None:
         return _opened(event) if isinstance(event, DraftOpened) else None
-    return replace(_apply(state, event), version=state.version + 1)
+    return _apply(state, event, state.version + 1)
 
 
 def fold(state: DraftState, events: Iterable[Event]) -> DraftState:
@@ -60,47 +64,60 @@ def _opened(event: DraftOpened) -> Draft:
     )
 
 
-def _apply(draft: Draft, event: Event) -> Draft:
+def _apply(draft: Draft, event: Event, version: int) -> Draft:
+    """The draft after `event`, at `version`: one new Draft per event (a rebuild folds millions)."""
     match event:
         case DraftOpened():
-            return draft  # a stream is opened once; a second opening changes nothing
+            return _draft(draft, version=version)  # a stream is opened once; a second opening changes nothing
         case LineAdded(line=line):
-            return _with_lines(draft, {**draft.lines, line.line_id: line})
+            lines = _copy(draft.lines)
+            lines[line.line_id] = line
+            return _draft(draft, version=version, lines=MappingProxyType(lines))
         case LineQuantityChanged(line_id=line_id, quantity=quantity, price=price):
-            return _change_line(draft, line_id, lambda line: replace(line, quantity=quantity, price=price))
+            return _change_line(draft, version, line_id, quantity, price)
         case LineRemoved(line_id=line_id):
-            return _with_lines(draft, {key: line for key, line in draft.lines.items() if key != line_id})
+            lines = _copy(draft.lines)
+            lines.pop(line_id, None)
+            return _draft(draft, version=version, lines=MappingProxyType(lines))
         case LineRepriced(line_id=line_id, new_price=price):
-            return _change_line(draft, line_id, lambda line: replace(line, price=price))
+            return _change_line(draft, version, line_id, None, price)
         case PackageQuantitySet():
-            return _set_package(draft, event)
+            return _set_package(draft, version, event)
         case NotesSet(notes=notes):
-            return replace(draft, notes=notes)
+            return _draft(draft, version=version, notes=notes)
         case RequiredDeliveryDateSet(required_delivery_date=date):
-            return replace(draft, required_delivery_date=date)
+            return _draft(draft, version=version, required_delivery_date=date)
         case OrderPlaced(order_date=order_date, placed_at=placed_at):
-            return replace(draft, status=DraftStatus.SUBMITTED, order_date=order_date, placed_at=placed_at)
+            status = DraftStatus.SUBMITTED
+            return _draft(draft, version=version, status=status, order_date=order_date, placed_at=placed_at)
         case OrderCancelled():
-            return replace(draft, status=DraftStatus.CANCELLED)
+            return _draft(draft, version=version, status=DraftStatus.CANCELLED)
         case OrderReleased():
-            return replace(draft, status=DraftStatus.RELEASED)
+            return _draft(draft, version=version, status=DraftStatus.RELEASED)
         case _:
             assert_never(event)
 
 
-def _with_lines(draft: Draft, lines: dict[str, Line]) -> Draft:
-    return replace(draft, lines=MappingProxyType(lines))
+def _copy(lines: Mapping[str, Line]) -> dict[str, Line]:
+    # The draft's own lines are a proxy of a dict: its copy() is the dict's (C speed, order kept).
+    return lines.copy() if type(lines) is MappingProxyType else dict(lines)
 
 
-def _change_line(draft: Draft, line_id: str, change: Callable[[Line], Line]) -> Draft:
-    if line_id not in draft.lines:
-        return draft
-    return _with_lines(
-        draft, {key: change(line) if key == line_id else line for key, line in draft.lines.items()}
+def _change_line(
+    draft: Draft, version: int, line_id: str, quantity: Decimal | None, price: LinePrice | None
+) -> Draft:
+    """The line with a new price (and quantity, unless None), in its place; an unknown line: no change."""
+    line = draft.lines.get(line_id)
+    if line is None:
+        return _draft(draft, version=version)
+    lines = _copy(draft.lines)
+    lines[line_id] = (
+        _line(line, price=price) if quantity is None else _line(line, quantity=quantity, price=price)
     )
+    return _draft(draft, version=version, lines=MappingProxyType(lines))
 
 
-def _set_package(draft: Draft, event: PackageQuantitySet) -> Draft:
+def _set_package(draft: Draft, version: int, event: PackageQuantitySet) -> Draft:
     """The package's lines are replaced in place (kept at their position; new ones go last)."""
     new = {line.line_id: line for line in event.lines}
     lines: dict[str, Line] = {}
@@ -112,4 +129,9 @@ def _set_package(draft: Draft, event: PackageQuantitySet) -> Draft:
     packages = {key: count for key, count in draft.packages.items() if key != event.package_id}
     if event.count > 0:
         packages[event.package_id] = event.count
-    return replace(_with_lines(draft, {**lines, **new}), packages=MappingProxyType(packages))
+    return _draft(
+        draft,
+        version=version,
+        lines=MappingProxyType({**lines, **new}),
+        packages=MappingProxyType(packages),
+    )

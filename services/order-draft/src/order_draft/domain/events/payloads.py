@@ -10,9 +10,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from order_draft.domain.frozen import constructor
 from order_draft.domain.lines import AppliedDiscount, Line, LinePrice, LineSource
 
 Payload = dict[str, Any]
+# Every line event carries a price or a line: these are built per event read (a rebuild reads millions).
+_price = constructor(LinePrice)
+_discount = constructor(AppliedDiscount)
+_line = constructor(Line)
 
 
 def text_or_none(value: object) -> str | None:
@@ -46,15 +51,17 @@ def price_to_payload(price: LinePrice | None) -> Payload | None:
 def price_from_payload(payload: Payload | None) -> LinePrice | None:
     if payload is None:
         return None
-    return LinePrice(
+    return _price(
         unit_price=Decimal(payload["unit_price"]),
         currency=payload["currency"],
         discount_percent=Decimal(payload["discount_percent"]),
         amount=Decimal(payload["amount"]),
         price_entry_id=payload.get("price_entry_id"),
         discounts=tuple(
-            AppliedDiscount(level=int(d["level"]), entry_id=d["entry_id"], percent=Decimal(d["percent"]))
-            for d in payload.get("discounts", ())
+            [
+                _discount(level=int(d["level"]), entry_id=d["entry_id"], percent=Decimal(d["percent"]))
+                for d in payload.get("discounts", ())
+            ]
         ),
         revision=int(payload["revision"]),
     )
@@ -74,7 +81,7 @@ def line_to_payload(line: Line) -> Payload:
 
 
 def line_from_payload(payload: Payload) -> Line:
-    return Line(
+    return _line(
         line_id=payload["line_id"],
         product_code=payload["product_code"],
         name=payload.get("name"),
