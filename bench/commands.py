@@ -1005,11 +1005,12 @@ def rows_of(phases: list[Phase], sizes: Sizes, read_side: dict[str, float]) -> l
         {"name": "read_side_lag_after_throughput", "unit": "events", "ours": round(read_lag)},
         {"name": "read_side_catch_up_after_throughput", "unit": "s", "ours": round(read_drain, 1)},
     ]
-    for part in CPU_PARTS:
+    parts = [p for p in (*CPU_PARTS, "read_process") if p in saturated.cpu]  # read_process with --split
+    for part in parts:
         rows.append(
             {"name": f"cpu_{part}_at_throughput", "unit": "cores", "ours": round(saturated.cpu[part], 2)}
         )
-    for part in CPU_PARTS:
+    for part in parts:
         rows.append({"name": f"cpu_{part}_at_{rate}", "unit": "cores", "ours": round(paced.cpu[part], 2)})
     return rows
 

@@ -108,6 +108,17 @@ async def test_the_same_command_twice_has_one_effect_and_the_same_reply(running:
     assert second["draft"]["lines"][0]["quantity"] == "1"
 
 
+async def test_a_retry_in_a_batch_of_new_commands_is_answered_from_its_stored_reply(running: Running) -> None:
+    opened = await running.client.send(c.OpenDraft(actor=ANN, site="S1"))
+    add = on(opened["draft"], c.AddLine, product_code="A100", quantity=Decimal(1))
+    first = await running.client.send(add)
+    more = [on(opened["draft"], c.AddLine, product_code="A100", quantity=Decimal(1)) for _ in range(5)]
+    replies = await asyncio.gather(running.client.send(add), *(running.client.send(m) for m in more))
+    assert replies[0] == first  # the retry changed nothing
+    assert sorted(r["version"] for r in replies[1:]) == [first["version"] + i for i in range(1, 6)]
+    assert max(Decimal(r["draft"]["lines"][0]["quantity"]) for r in replies) == 6
+
+
 async def test_two_clients_editing_one_draft_at_once_lose_no_update(running: Running) -> None:
     opened = await running.client.send(c.OpenDraft(actor=ANN, site="S1"))
     adds = [on(opened["draft"], c.AddLine, product_code="A100", quantity=Decimal(1)) for _ in range(20)]

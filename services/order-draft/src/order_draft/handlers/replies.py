@@ -34,11 +34,34 @@ def wire_draft(draft: Draft, role: Role | None) -> WireDraft:
         required_delivery_date=draft.required_delivery_date,
         order_date=None if draft.status is DraftStatus.NEW else draft.order_date,
         notes=draft.notes,
-        lines=tuple(_line(line, money) for line in draft.lines.values()),
+        lines=tuple(_LINES.get(line, money) for line in draft.lines.values()),
         packages=tuple(DraftPackage(package_id=p, count=n) for p, n in draft.packages.items() if n > 0),
         total_amount=totals[0][1] if len(totals) == 1 else None,
         currency=totals[0][0] if len(totals) == 1 else None,
     )
+
+
+class _LineCache:
+    """The wire line of each domain line, by identity: a command changes one line of a draft and its
+    reply carries them all, so building (validating) every line again was most of a reply's cost. A
+    domain line is immutable, and the cache holds it, so its id is not reused while cached."""
+
+    def __init__(self, capacity: int = 100_000) -> None:
+        self.capacity = capacity
+        self._lines: dict[tuple[int, bool], tuple[Line, DraftLine]] = {}
+
+    def get(self, line: Line, money: bool) -> DraftLine:
+        hit = self._lines.get((id(line), money))
+        if hit is not None and hit[0] is line:
+            return hit[1]
+        wire = _line(line, money)
+        if len(self._lines) >= self.capacity:
+            self._lines.clear()
+        self._lines[(id(line), money)] = (line, wire)
+        return wire
+
+
+_LINES = _LineCache()
 
 
 def _line(line: Line, money: bool) -> DraftLine:
