@@ -28,16 +28,14 @@ from order_draft.domain import (
     UserFacts,
     facts_needed,
 )
-from order_draft.handlers.facts_records import FactsCache, facts_cache, lookup
+from order_draft.handlers.facts_records import FactsCache, Stamp, Who, facts_cache, lookup
 
 
 def build_facts(copy: CatalogCopy, command: Command, state: Draft | None) -> CatalogFacts:
     """The facts `decide(command, state, facts)` needs, as of `copy.revision`."""
     cache = facts_cache(copy)
     stamp = cache.stamp(copy)
-    site, site_channel = _site(copy, cache, command.site)
-    user = _user(copy, command.actor.user_id)
-    customer = _customer(copy, command.actor.customer_id, site.enterprise_company)
+    site, site_channel, user, customer, access = _who(copy, cache, stamp, command)
     needed = facts_needed(command, state)
     packages = {p: found for p in needed.packages if (found := cache.package(copy, stamp, p)) is not None}
     codes = needed.products | {line.product_code for p in packages.values() for line in p.lines}
@@ -53,12 +51,27 @@ def build_facts(copy: CatalogCopy, command: Command, state: Draft | None) -> Cat
         site=site,
         user=user,
         customer=customer,
-        access=_access(copy, command.actor.user_id, command.actor.customer_id),
+        access=access,
         products=MappingProxyType(products),
         packages=MappingProxyType(packages),
         line_discounts=cache.line_discounts(copy, stamp, customer),
         group_parents=cache.group_parents(copy, stamp),
     )
+
+
+def _who(copy: CatalogCopy, cache: FactsCache, stamp: Stamp, command: Command) -> Who:
+    """The site's, user's, customer's and access facts: the same actors send command after command, and
+    their facts change only with the copy (the stamp). Immutable values, so one is shared by many."""
+    user_id, customer_id = command.actor.user_id, command.actor.customer_id
+    key = (stamp, command.site, user_id, customer_id)
+    who = cache.who.get(key)
+    if who is None:
+        site, site_channel = _site(copy, cache, command.site)
+        user = _user(copy, user_id)
+        customer = _customer(copy, customer_id, site.enterprise_company)
+        who = (site, site_channel, user, customer, _access(copy, user_id, customer_id))
+        cache.keep_who(key, who)
+    return who
 
 
 def _site(copy: CatalogCopy, cache: FactsCache, code: str) -> tuple[SiteFacts, str]:

@@ -28,13 +28,23 @@ from catalog.pricing import LineDiscountEntry, PriceEntry, PromotionalPackage
 from catalog.pricing import records as convert
 from contracts import catalog as records
 from order_draft.catalog_copy import CatalogCopy
-from order_draft.domain import ChannelLink, CustomerFacts, CustomerProduct, ProductFacts
+from order_draft.domain import (
+    Access,
+    ChannelLink,
+    CustomerFacts,
+    CustomerProduct,
+    ProductFacts,
+    SiteFacts,
+    UserFacts,
+)
 
 T = TypeVar("T")
 R = TypeVar("R", bound=records.Record)
 Stamp = tuple[int, ...]
+Who = tuple[SiteFacts, str, UserFacts, CustomerFacts, Access | None]  # a command's actors (facts.py)
 _PRODUCTS_KEPT = 100_000  # (product, customer, channels) facts kept; past it the cache starts afresh
 _CUSTOMERS_KEPT = 4096  # customers' discount candidates kept per line-discount state
+_WHO_KEPT = 20_000  # (site, user, customer) facts kept
 
 
 @dataclass(slots=True)
@@ -58,6 +68,12 @@ class FactsCache:
         self._discounts: tuple[LineDiscountEntry, ...] = ()
         self._for_customer: dict[tuple[Any, ...], tuple[LineDiscountEntry, ...]] = {}
         self._settings: dict[str, tuple[records.SiteSettings, str]] = {}
+        self.who: dict[tuple[Stamp, str, str, str], Who] = {}  # (stamp, site, user, customer): facts.py
+
+    def keep_who(self, key: tuple[Stamp, str, str, str], who: Who) -> None:
+        if len(self.who) >= _WHO_KEPT:
+            self.who.clear()  # entries of older stamps are never asked for again: start afresh
+        self.who[key] = who
 
     @staticmethod
     def stamp(copy: CatalogCopy) -> Stamp:

@@ -111,7 +111,7 @@ class CommandProcessor:
             bootstrap_servers=self.bootstrap_servers,
             enable_idempotence=True,
             acks="all",
-            linger_ms=1,
+            linger_ms=0,  # a batch's replies are queued without a yield between them: no wait to fill
             max_batch_size=1024 * 1024,  # a batch's replies in few requests (16 KB per partition by default)
         )
         await producer.start()
