@@ -16,8 +16,15 @@ from order_draft.domain.roles import Role, sees_money
 from order_draft.domain.state import Draft, DraftStatus
 
 
+def shows_money(role: Role | None) -> bool:
+    return role is not None and sees_money(role)
+
+
 def wire_draft(draft: Draft, role: Role | None) -> WireDraft:
-    money = role is not None and sees_money(role)
+    return wire_draft_with(draft, shows_money(role))
+
+
+def wire_draft_with(draft: Draft, money: bool) -> WireDraft:
     totals = draft.totals.net if money else ()
     return WireDraft(
         draft_id=draft.draft_id,
