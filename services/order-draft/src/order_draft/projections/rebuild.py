@@ -13,7 +13,7 @@ got to, and the next rebuild carries on from there (nothing is served from the h
 is the last step). One rebuild runs at a time (a session advisory lock; a second one waits).
 
 The rebuild keeps the drafts it has folded in memory (up to CACHE of them) and writes the changed rows
-every EVERY seconds (or FLUSH events; COPY into a staging table, then one upsert), reading the next page
+every EVERY seconds (or FLUSH events; one DELETE of those rows, then a COPY), reading the next page
 while it folds the current one: the database is read once per page and written once per flush, not per
 event, and a draft is rewritten once per flush, however many of its events the flush covers.
 
@@ -98,10 +98,15 @@ class _Builder:
                     cache.update(await load_rows(c, NEXT, sorted(missing)))
         self.dirty |= apply_events(self.cache, events)
 
-    def take(self) -> list[tuple[object, ...]]:
-        """The changed rows' values, as of now (later events do not change them)."""
+    def take(self) -> list[tuple[str, Projected]]:
+        """The changed rows as of now, to be written: copies, as the fold goes on changing the cache's
+        (the drafts are immutable, so serialising them later still gives the state of now)."""
         cache = self.cache
-        rows = [row_values(d, row) for d in self.dirty if (row := cache[d]).draft is not None]
+        rows = [
+            (d, Projected(row.version, row.draft, row.updated_at))
+            for d in self.dirty
+            if (row := cache[d]).draft is not None
+        ]
         self.dirty = set()
         if len(cache) > CACHE:
             self.cache, self.complete = {}, False
@@ -131,22 +136,17 @@ async def _connection(conn: asyncpg.Connection | asyncpg.Pool) -> Any:
         yield conn
 
 
-async def _write(conn: asyncpg.Connection, rows: list[tuple[object, ...]]) -> None:
-    """Upsert the rows into NEXT (in the caller's transaction): COPY into a staging table dropped at
-    commit, then one INSERT ... ON CONFLICT."""
+async def _write(conn: asyncpg.Connection, rows: list[tuple[str, Projected]]) -> None:
+    """Write the rows into NEXT (in the caller's transaction): delete the ones there, then COPY them in,
+    serialised as the COPY sends them, so the database parses a row while the next is serialised."""
     if not rows:
         return
-    stage = "rebuild_stage"
-    await conn.execute(f"CREATE TEMP TABLE {stage} (LIKE {NEXT}) ON COMMIT DROP")
-    await conn.copy_records_to_table(stage, records=rows, columns=COLUMNS.split(", "))
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS.split(", ")[1:])
-    await conn.execute(
-        f"INSERT INTO {NEXT} ({COLUMNS}) SELECT {COLUMNS} FROM {stage} "
-        f"ON CONFLICT (draft_id) DO UPDATE SET {updates}"
-    )
+    await conn.execute(f"DELETE FROM {NEXT} WHERE draft_id = ANY($1::text[])", [d for d, _ in rows])
+    values = (row_values(draft_id, row) for draft_id, row in rows)
+    await conn.copy_records_to_table(NEXT, records=values, columns=COLUMNS.split(", "))
 
 
-async def _commit(store: EventStore, rows: list[tuple[object, ...]], checkpoint: Checkpoint) -> None:
+async def _commit(store: EventStore, rows: list[tuple[str, Projected]], checkpoint: Checkpoint) -> None:
     async with store.pool.acquire() as conn, conn.transaction():
         await _write(conn, rows)
         await checkpoints.save(conn, REBUILD, checkpoint)
