@@ -137,8 +137,10 @@ class LocalKafka:
         config = self.workdir / "server.properties"
         if not config.exists():
             self._format(java, classpath, log4j)
+        # 512 MB of heap ran out after ~35 minutes of benchmarks and test suites on one broker (thousands of
+        # partitions from the topics they create and delete); 1.5 GB leaves room on a 24 GB machine.
         args = [
-            java, "-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+            java, "-Xms256m", "-Xmx1536m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-Djava.awt.headless=true", log4j, "-cp", classpath, "kafka.Kafka", str(config),
         ]  # fmt: skip
         self.proc = children.spawn(args, log_path=self.log_path.with_suffix(".out"))
