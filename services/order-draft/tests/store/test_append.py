@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from settled_reads import read_everything
 
 from order_draft.store import ANY, NO_STREAM, Append, EventStore, NewEvent, WrongExpectedVersion
 
@@ -17,7 +18,7 @@ async def test_versions_count_from_one_and_positions_are_returned(store: EventSt
     first = await store.append("draft-1", events(3), expected_version=NO_STREAM)
     second = await store.append("draft-1", events(2), expected_version=3)
     assert (first.stream_version, second.stream_version) == (3, 5)
-    positions = [e.global_position for e in await store.read_all()]
+    positions = [e.global_position for e in await read_everything(store)]
     assert positions == sorted(positions)
     assert len(set(positions)) == 5
     assert [e.stream_version for e in await store.read_stream("draft-1")] == [1, 2, 3, 4, 5]
@@ -74,7 +75,7 @@ async def test_the_same_command_id_on_two_streams_at_once_writes_once(store: Eve
         *(store.append(f"draft-{i}", events(1), command_id="cmd-1", result={"i": i}) for i in range(6))
     )
     assert sum(not o.duplicate for o in outcomes) == 1
-    assert len(await store.read_all()) == 1
+    assert len(await read_everything(store)) == 1
 
 
 async def test_append_many_writes_each_stream_and_returns_conflicts_per_batch(store: EventStore) -> None:

@@ -8,28 +8,9 @@ from collections import defaultdict
 
 import asyncpg
 import pytest
+from settled_reads import nothing_held_back, read_everything
 
-from order_draft.store import START, Append, Checkpoint, EventStore, NewEvent, RecordedEvent, read
-
-
-async def nothing_held_back(store: EventStore, after: Checkpoint) -> bool:
-    """No committed event past `after` waits behind an open transaction (a notifier's, another test's):
-    an empty page alone does not mean the reader has everything, only that it is at the horizon."""
-    return not await store.pool.fetchval(read.PENDING, after.transaction_id, after.global_position)
-
-
-async def read_everything(store: EventStore, page: int = 7) -> list[RecordedEvent]:
-    seen: list[RecordedEvent] = []
-    after = START
-    while True:
-        batch = await store.read_all(after, page)
-        if batch:
-            seen += batch
-            after = batch[-1].checkpoint
-        elif await nothing_held_back(store, after):
-            return seen
-        else:
-            await asyncio.sleep(0.001)
+from order_draft.store import Append, Checkpoint, EventStore, NewEvent, RecordedEvent, WrongExpectedVersion
 
 
 def assert_agrees_with_stream_versions(seen: list[RecordedEvent]) -> None:
@@ -47,7 +28,7 @@ async def test_an_open_transaction_holds_back_the_read_until_it_commits(store: E
         await store.append("fast", [NewEvent("B", {}), NewEvent("C", {})])
         assert await store.read_all() == []  # "fast" committed, but after "slow" began
         await tx.commit()
-    assert [e.type for e in await store.read_all()] == ["A", "B", "C"]
+    assert [e.type for e in await read_everything(store)] == ["A", "B", "C"]
 
 
 async def test_a_rolled_back_append_leaves_no_trace(store: EventStore) -> None:
@@ -57,7 +38,7 @@ async def test_a_rolled_back_append_leaves_no_trace(store: EventStore) -> None:
         await store.append_many([Append("slow", [NewEvent("A", {})], command_id="c-1")], conn=slow)
         await store.append("fast", [NewEvent("B", {})])
         await tx.rollback()
-    assert [e.type for e in await store.read_all()] == ["B"]
+    assert [e.type for e in await read_everything(store)] == ["B"]
     assert await store.stream_version("slow") == 0
     again = await store.append("slow", [NewEvent("A2", {})], command_id="c-1")
     assert not again.duplicate  # the rolled-back command id was never recorded
@@ -117,3 +98,29 @@ async def test_many_concurrent_writers_every_event_exactly_once_in_stream_order(
         assert set(ids) == set(written)
         assert len({e.event_id for e in seen}) == len(seen)  # ids the database assigned
         assert_agrees_with_stream_versions(seen)
+
+
+async def test_lock_free_appends_racing_on_expected_versions_keep_the_global_order(store: EventStore) -> None:
+    """Appends with an expected version take the lock-free statement: races end on the primary key, and
+    the global order still agrees with every stream's versions."""
+    rng = random.Random(4)
+    streams = [f"draft-{i}" for i in range(10)]
+    written = 0
+
+    async def writer(w: int) -> None:
+        nonlocal written
+        for n in range(20):
+            stream = rng.choice(streams)
+            while True:
+                try:
+                    version = await store.stream_version(stream)
+                    await store.append(stream, [NewEvent("E", {"w": w, "n": n})], expected_version=version)
+                    written += 1
+                    break
+                except WrongExpectedVersion:
+                    continue  # another writer won this version: read again, as a command handler would
+
+    await asyncio.gather(*(writer(w) for w in range(12)))
+    seen = await read_everything(store)
+    assert len(seen) == written == 12 * 20
+    assert_agrees_with_stream_versions(seen)

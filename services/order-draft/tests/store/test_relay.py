@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer
+from settled_reads import read_everything
 
 from infra.kafka_local import LocalKafka
 from infra.pytest_plugin import unique
@@ -44,6 +45,7 @@ async def test_a_relay_killed_between_publish_and_checkpoint_loses_nothing_and_k
     topic = unique("order-draft.events")
     for i in range(60):
         await store.append(f"draft-{i % 5}", [NewEvent("E", {"i": i}, metadata={"command_id": f"c{i}"})])
+    assert len(await read_everything(store)) == 60  # none held back by a notifier: catch_up sees them all
 
     class CrashAfterPublish(KafkaRelay):
         async def _publish(self, events: list[RecordedEvent]) -> None:
@@ -80,6 +82,7 @@ async def test_the_relay_puts_type_version_and_ids_in_headers(
 ) -> None:
     topic = unique("order-draft.events")
     await store.append("draft-1", [NewEvent("DraftOpened", {}, metadata={"correlation_id": "corr-1"})])
+    assert len(await read_everything(store)) == 1
     relay = KafkaRelay(store, kafka_bootstrap, topic)
     await relay.subscription.catch_up()
     await relay._drop_producer()

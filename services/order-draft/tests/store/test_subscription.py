@@ -6,6 +6,7 @@ import asyncio
 
 import asyncpg
 import pytest
+from settled_reads import read_everything
 
 from order_draft.store import Append, EventStore, NewEvent, RecordedEvent, Subscription
 
@@ -18,6 +19,7 @@ async def test_a_projection_sees_each_event_exactly_once_even_when_a_page_fails(
     await store.pool.execute("CREATE TABLE seen (event_id uuid PRIMARY KEY)")
     for i in range(30):
         await store.append(f"draft-{i % 4}", [NewEvent("E", {"i": i})])
+    assert len(await read_everything(store)) == 30  # none held back by a notifier: catch_up sees them all
     failures = {"left": 1}
 
     async def project(events: list[RecordedEvent], conn: asyncpg.Connection) -> None:

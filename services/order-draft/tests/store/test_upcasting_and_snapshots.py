@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from settled_reads import read_everything
 
 from order_draft.store import EventStore, MalformedEvent, NewEvent, Snapshot, Upcasters
 
@@ -12,7 +13,7 @@ async def test_an_upcaster_turns_old_versions_into_the_current_one_on_read(store
     await store.append("draft-1", [NewEvent("LineAdded", {"quantity": "3", "unit": "pc"}, schema_version=2)])
     store.upcasters = Upcasters()
     store.upcasters.register("LineAdded", 1, lambda p: {"quantity": str(p["qty"]), "unit": "pc"})
-    for events in (await store.read_stream("draft-1"), await store.read_all()):
+    for events in (await store.read_stream("draft-1"), await read_everything(store)):
         assert [(e.schema_version, e.payload) for e in events] == [
             (2, {"quantity": "2", "unit": "pc"}),
             (2, {"quantity": "3", "unit": "pc"}),
@@ -21,7 +22,7 @@ async def test_an_upcaster_turns_old_versions_into_the_current_one_on_read(store
 
 async def test_a_malformed_stored_payload_gives_an_error_naming_the_event(store: EventStore) -> None:
     await store.append("draft-7", [NewEvent("LineAdded", {"qty": 2})])
-    [stored] = await store.read_all()
+    [stored] = await read_everything(store)
     await store.pool.execute("UPDATE events SET payload = '\"not an object\"' WHERE stream_id = 'draft-7'")
     with pytest.raises(MalformedEvent) as raised:
         await store.read_stream("draft-7")

@@ -1,4 +1,5 @@
-"""Append: one stream through append_stream(), several through append_events(); one round trip each."""
+"""Append: one stream through one SQL statement (or append_stream()), several through append_events(); one
+round trip each."""
 
 from __future__ import annotations
 
@@ -7,10 +8,28 @@ from collections.abc import Sequence
 import asyncpg
 
 from order_draft.store import codec
-from order_draft.store.model import NO_STREAM, Append, AppendResult, WrongExpectedVersion
+from order_draft.store.model import ANY, NO_STREAM, Append, AppendResult, WrongExpectedVersion
 
 _ONE = "SELECT * FROM append_stream($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 _MANY = "SELECT * FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+# The common case: one batch of events with an expected version and no command id, in a transaction of
+# the store's own. Its id is assigned by this INSERT, after the statement's snapshot read the head, so
+# every event it builds on was committed with a smaller id and the global order agrees with the stream
+# (no lock needed). A writer racing for the same version fails on the primary key; the store retries with
+# the function, which sees the winner. It writes only when the head is the expected version; when it
+# writes nothing, append_stream() says why. One plain statement costs the server ~30 us less per call
+# than the PL/pgSQL function's statement-by-statement execution (docs/event-store.md). With ANY, or a
+# command id, or in a caller's transaction, the function runs: writers of a stream queue on its lock.
+FAST = """
+INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
+SELECT $1, head.version + u.n, coalesce(u.event_id, gen_random_uuid()), u.event_type, u.schema_version,
+       u.payload, u.metadata
+  FROM (SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1) AS head,
+       unnest($3::uuid[], $4::text[], $5::int[], $6::json[], $7::json[])
+       WITH ORDINALITY AS u(event_id, event_type, schema_version, payload, metadata, n)
+ WHERE $2 = -2 OR head.version = greatest($2, 0)
+RETURNING stream_version
+"""
 COMMAND_RACE = "P0D01"  # the same command id committed meanwhile for another stream; retry to read it
 
 Outcome = AppendResult | WrongExpectedVersion
@@ -36,8 +55,11 @@ def _outcome(append: Append, row: asyncpg.Record) -> Outcome:
     )
 
 
-async def append_batches(conn: asyncpg.Connection | asyncpg.Pool, appends: Sequence[Append]) -> list[Outcome]:
-    """Write every batch that passes its checks; a conflict is returned (not raised) for that batch only."""
+async def append_batches(
+    conn: asyncpg.Connection | asyncpg.Pool, appends: Sequence[Append], *, fast: bool = False
+) -> list[Outcome]:
+    """Write every batch that passes its checks; a conflict is returned (not raised) for that batch only.
+    `fast`: `conn` is in no transaction of the caller's, so FAST may serve a lone batch."""
     dumps = codec.dumps
     event_ids, types, versions, payloads, metadata = [], [], [], [], []
     for append in appends:
@@ -49,6 +71,12 @@ async def append_batches(conn: asyncpg.Connection | asyncpg.Pool, appends: Seque
             metadata.append(dumps(event.metadata) if event.metadata else "{}")
     if len(appends) == 1:
         [one] = appends
+        if fast and event_ids and one.command_id is None and one.expected_version != ANY:
+            written = await conn.fetch(
+                FAST, one.stream_id, _expected(one), event_ids, types, versions, payloads, metadata
+            )
+            if written:
+                return [AppendResult(one.stream_id, written[-1][0])]
         row = await conn.fetchrow(
             _ONE, one.stream_id, _expected(one), one.command_id, _result(one),
             event_ids, types, versions, payloads, metadata,

@@ -36,7 +36,9 @@ class Connections:
             raise
         return conn
 
-    async def _take(self) -> asyncpg.Connection:
+    async def take(self) -> asyncpg.Connection:
+        """A connection to hand back with `give_back` (the append path's try/finally: cheaper than
+        `acquire`'s generator-based context manager)."""
         if self._idle:
             return self._idle.pop()
         if self._open < self._size:
@@ -45,7 +47,7 @@ class Connections:
         self._waiters.append(waiter)
         return await waiter
 
-    def _give_back(self, conn: asyncpg.Connection) -> None:
+    def give_back(self, conn: asyncpg.Connection) -> None:
         if conn.is_closed() or conn.is_in_transaction() or self._closed:
             self._open -= 1
             conn.terminate()
@@ -63,11 +65,11 @@ class Connections:
 
     @contextlib.asynccontextmanager
     async def acquire(self) -> AsyncIterator[asyncpg.Connection]:
-        conn = await self._take()
+        conn = await self.take()
         try:
             yield conn
         finally:
-            self._give_back(conn)
+            self.give_back(conn)
 
     async def close(self) -> None:
         self._closed = True
