@@ -53,8 +53,8 @@ class _LineCache:
     reply carries them all, so building (validating) every line again was most of a reply's cost. A
     domain line is immutable, and the cache holds it, so its id is not reused while cached."""
 
-    def __init__(self, capacity: int = 100_000) -> None:
-        self.capacity = capacity
+    def __init__(self, capacity: int = 20_000) -> None:
+        self.capacity = capacity  # the lines of the drafts in use; a line replaced is dropped in turn
         self._lines: dict[tuple[int, bool], tuple[Line, DraftLine]] = {}
 
     def get(self, line: Line, money: bool) -> DraftLine:
@@ -63,7 +63,7 @@ class _LineCache:
             return hit[1]
         wire = _line(line, money)
         if len(self._lines) >= self.capacity:
-            self._lines.clear()
+            del self._lines[next(iter(self._lines))]  # the oldest
         self._lines[(id(line), money)] = (line, wire)
         return wire
 
