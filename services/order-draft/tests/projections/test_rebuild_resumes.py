@@ -144,3 +144,22 @@ async def test_a_rebuild_after_a_finished_one_starts_from_the_beginning(store: E
     await store.pool.execute("UPDATE draft_rows SET notes = 'tampered' WHERE draft_id = 'A'")
     assert await rebuild_drafts(store, page=5, flush=5) == total
     assert await verify_drafts(store) == []
+
+
+async def test_a_rebuild_also_writes_by_time_and_resumes_from_its_last_write(store: EventStore) -> None:
+    drafts = [f"T{n:02d}" for n in range(10)]
+    total = sum([await append_round(store, drafts, v) for v in range(1, 6)])  # 50 events
+    seen: list[int] = []
+
+    def kill_after_two_writes(done: int) -> None:
+        seen.append(done)
+        if len(seen) == 2:
+            raise Killed
+
+    # every=0: the time bound is reached after each page, long before the event bound
+    with pytest.raises(Killed):
+        await rebuild_drafts(store, kill_after_two_writes, page=10, flush=10**9, every=0.0)
+    assert seen == [10, 20]
+
+    assert await rebuild_drafts(store, page=10) == total - 20
+    assert await verify_drafts(store) == []
