@@ -96,3 +96,12 @@ async def test_append_many_writes_each_stream_and_returns_conflicts_per_batch(st
 async def test_durability_settings_are_on(store: EventStore) -> None:
     assert await store.pool.fetchval("SHOW fsync") == "on"
     assert await store.pool.fetchval("SHOW synchronous_commit") == "on"
+
+
+async def test_the_recorded_time_reads_back_to_the_microsecond(store: EventStore) -> None:
+    for i in range(50):
+        await store.append(f"draft-{i % 3}", events(1 + i % 4))
+    stored = dict(await store.pool.fetch("SELECT event_id, recorded_at FROM events"))
+    seen = await read_everything(store)
+    assert len(seen) == len(stored)
+    assert all(e.recorded_at == stored[e.event_id] and e.recorded_at.tzinfo is not None for e in seen)

@@ -34,7 +34,7 @@ async def test_an_upcaster_that_cannot_read_a_payload_names_the_event(store: Eve
     await store.append("draft-8", [NewEvent("LineAdded", {"no_qty": 1})])
     store.upcasters.register("LineAdded", 1, lambda p: {"quantity": p["qty"]})
     with pytest.raises(MalformedEvent, match=r"draft-8.*KeyError"):
-        await store.read_all()
+        await read_everything(store)
 
 
 async def test_the_newest_snapshot_wins(store: EventStore) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import asyncpg
@@ -152,6 +152,13 @@ class EventStore:
     async def read_all(self, after: Checkpoint = START, limit: int = 1000) -> list[RecordedEvent]:
         """The next page in global order; never past a transaction that is still open."""
         return await read.read_all(self.pool, after, limit, self.upcasters)
+
+    def read_all_pages(
+        self, after: Checkpoint = START, limit: int = 1000
+    ) -> AsyncIterator[list[RecordedEvent]]:
+        """Every page from `after` up to the horizon, each read while the one before is being decoded (the
+        way to scan the log: replays, catch-ups, exports). Ends at the first empty page."""
+        return read.read_all_pages(self.pool, after, limit, self.upcasters)
 
     async def save_snapshot(self, snapshot: snapshots.Snapshot) -> None:
         await snapshots.save(self.pool, snapshot)

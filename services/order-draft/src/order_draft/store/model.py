@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, NamedTuple
 
 import orjson
@@ -13,6 +13,7 @@ JSON = dict[str, Any]
 
 # Expected versions besides an exact number (0 = the stream exists with no events is impossible,
 # so 0 also means "no stream" when given as a number).
+_UNIX_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 NO_STREAM: Final = -1
 ANY: Final = -2
 
@@ -29,8 +30,8 @@ class NewEvent(NamedTuple):
 
 
 class RecordedEvent(NamedTuple):
-    """A stored event. A tuple, because reads build hundreds of thousands per second; the metadata is
-    parsed when asked for (`metadata`), since most readers (projections) never look at it."""
+    """A stored event. A tuple, because reads build hundreds of thousands per second; the metadata and the
+    time are decoded when asked for (`metadata`, `recorded_at`), since most readers never look at them."""
 
     global_position: int
     transaction_id: int
@@ -41,7 +42,13 @@ class RecordedEvent(NamedTuple):
     schema_version: int
     payload: JSON
     raw_metadata: str
-    recorded_at: datetime
+    recorded_us: int  # microseconds since 1970-01-01 UTC; `recorded_at` is the datetime
+
+    @property
+    def recorded_at(self) -> datetime:
+        """When the event was stored (UTC). Built when asked for: a datetime per row was a quarter of a
+        global read's fetch, and most readers never look at it."""
+        return _UNIX_EPOCH + timedelta(microseconds=self.recorded_us)
 
     @property
     def metadata(self) -> JSON:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
 
@@ -10,15 +12,17 @@ from order_draft.store import codec
 from order_draft.store.model import Checkpoint, MalformedEvent, RecordedEvent
 from order_draft.store.upcasting import Upcasters
 
-# The cast column gets its own name: were it called transaction_id, ORDER BY transaction_id would sort by
-# it instead of the xid8 column and lose the index (a full sort per page).
+# asyncpg decodes xid8 to int natively (no text round trip). The time travels as integer microseconds:
+# decoding a timestamptz into a datetime cost a quarter of a global read's fetch (RecordedEvent builds it
+# when asked). The xid column gets its own name: were it called transaction_id, ORDER BY transaction_id
+# would sort by it rather than by the indexed column (a full sort per page).
 _COLUMNS = (
-    "global_position, transaction_id::text::bigint AS xid, stream_id, stream_version, event_id, event_type, "
-    "schema_version, payload, metadata, recorded_at"
+    "global_position, transaction_id AS xid, stream_id, stream_version, event_id, event_type, "
+    "schema_version, payload, metadata, (date_part('epoch', recorded_at) * 1000000)::int8 AS recorded_us"
 )
 READ_ALL = (
     f"SELECT {_COLUMNS} FROM events "
-    "WHERE (transaction_id, global_position) > ($1::bigint::text::xid8, $2) "
+    "WHERE (transaction_id, global_position) > ($1::xid8, $2) "
     "  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) "
     "ORDER BY events.transaction_id, events.global_position LIMIT $3"
 )
@@ -72,6 +76,29 @@ async def read_all(
 ) -> list[RecordedEvent]:
     rows = await conn.fetch(READ_ALL, after.transaction_id, after.global_position, limit)
     return decode(rows, upcasters)
+
+
+async def read_all_pages(
+    pool: asyncpg.Pool, after: Checkpoint, limit: int, upcasters: Upcasters
+) -> AsyncIterator[list[RecordedEvent]]:
+    """Every page from `after` to the horizon, with the next page's query already running on the server
+    while this one is decoded and handed out: the database and the decoding use a core each.
+
+    A page read ahead is still the right next page when it is handed out later: it holds only events below
+    the horizon of its read, and an event that becomes visible later has a larger transaction id than all
+    of them, so it sorts after the page (it comes in a later one)."""
+    ahead = asyncio.ensure_future(pool.fetch(READ_ALL, after.transaction_id, after.global_position, limit))
+    try:
+        while rows := await ahead:
+            last = rows[-1]
+            ahead = asyncio.ensure_future(pool.fetch(READ_ALL, last[1], last[0], limit))
+            await asyncio.sleep(0)  # let it send the query before the decoding holds the loop
+            yield decode(rows, upcasters)
+    finally:
+        if not ahead.done():
+            ahead.cancel()
+            with contextlib.suppress(BaseException):
+                await ahead
 
 
 async def read_stream(
