@@ -99,9 +99,11 @@ NOISE_CORES = 0.15  # CPU used by processes that are none of the measured parts,
 READY_TIMEOUT_S = 180.0
 GUARANTEES = (
     "PostgreSQL fsync={fsync} synchronous_commit={synchronous_commit}: "
-    "a batch's events, command ids and replies are one durable transaction (group commit); replies are "
-    "published with acks=all (idempotent producer) and acknowledged before the command offsets are "
-    "committed, explicitly, after that; the outbox relay publishes every event (acks=all) from the log; "
+    "a batch's events, command ids and replies (an acceptance without its draft) are one durable "
+    "transaction (group commit); replies are published with acks=all (idempotent producer), and the next "
+    "batch is decided while they are in flight; a batch's command offsets are committed, explicitly, only "
+    "once its replies and every earlier batch's are acknowledged (one commit at a time, at most every "
+    "100 ms, covering all of those); the outbox relay publishes every event (acks=all) from the log; "
     "the load generator's producer is idempotent with acks=all. Kafka: one broker, replication factor 1, "
     "its default flush policy (the page cache, no fsync per write)"
 )
