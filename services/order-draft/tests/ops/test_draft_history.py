@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from ops_story import output, write_draft
 
 from order_draft.cli.ops_drafts import draft_json
 from order_draft.domain import fold
+from order_draft.projections.loading import snapshot_of
 
 
 async def test_history_lists_every_event_of_the_draft_in_version_order(store, cli, database_dsn):
@@ -55,6 +57,21 @@ async def test_show_without_as_of_is_the_latest_draft(store, cli, database_dsn):
 
     assert shown == draft_json(fold(None, events))
     assert shown["version"] == 6
+
+
+async def test_show_starts_from_a_snapshot_and_still_matches_the_full_fold(store, cli, database_dsn):
+    events = await write_draft(store, "D1")
+    snapshot = snapshot_of("draft-D1", fold(None, events[:3]))
+    # Marked, to see that it is used: no later event changes the document number.
+    await store.save_snapshot(replace(snapshot, state={**snapshot.state, "document_number": "SO-SNAP"}))
+
+    latest = output(await cli("show", "D1", "--dsn", database_dsn, "--json"))
+    at_five = output(await cli("show", "D1", "--as-of", "5", "--dsn", database_dsn, "--json"))
+    at_two = output(await cli("show", "D1", "--as-of", "2", "--dsn", database_dsn, "--json"))
+
+    assert latest == {**draft_json(fold(None, events)), "document_number": "SO-SNAP"}
+    assert at_five == {**draft_json(fold(None, events[:5])), "document_number": "SO-SNAP"}
+    assert at_two == draft_json(fold(None, events[:2]))  # before the snapshot: the full fold
 
 
 async def test_diff_reports_a_changed_line_with_its_new_price_and_provenance(store, cli, database_dsn):

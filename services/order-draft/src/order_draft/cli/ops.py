@@ -57,15 +57,16 @@ def show(
     dsn: str = DSN,
     as_json: bool = JSON,
 ) -> None:
-    """The draft folded from its events up to a version or time: status, lines, prices with their
-    provenance (price entry, discount entries, catalog revision) and totals."""
-    from order_draft.cli.ops_drafts import draft_json, events_of, state_at
+    """The draft folded from its events up to a version or time (from its latest snapshot when there is
+    one before that version): status, lines, prices with their provenance (price entry, discount entries,
+    catalog revision) and totals."""
+    from order_draft.cli.ops_drafts import draft_at, draft_json
 
     point = checked(parse_point, as_of, "--as-of")
 
     async def work() -> dict[str, Any] | None:
         async with opened_store(dsn) as store:
-            return draft_json(state_at(await events_of(store, stream_id(draft)), point))
+            return draft_json(await draft_at(store, stream_id(draft), point))
 
     view = run(work())
     if as_json:
