@@ -64,9 +64,11 @@ TARGET = 50_000
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 GUARANTEES = (
     "fsync={fsync} synchronous_commit={synchronous_commit}; the rebuild writes draft_rows_next in "
-    "durable transactions, each holding its rows and the rebuild's checkpoint (resumable after a kill), "
-    "then catches up and swaps under the live table's lock in one transaction; the result is checked "
-    "with verify_drafts (no differences). show: read and fold in the same process as the database."
+    "durable transactions, each holding its rows and the rebuild's checkpoint, one per 10 s of "
+    "folding (a killed rebuild resumes from its last write and redoes at most that), the last one before "
+    "the swap; then catches up and swaps under the live table's lock in one transaction; the result is "
+    "checked with verify_drafts (no differences); one process. show: read and fold in the same process "
+    "as the database."
 )
 
 

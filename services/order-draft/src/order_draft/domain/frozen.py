@@ -36,7 +36,7 @@ def _generate(cls: type, name: str, params: str, values: dict[str, str], extra: 
         "_cls": cls,
         "_new": object.__new__,
         "_KEEP": KEEP,
-        **{f"_set_{f}": cls.__dict__[f].__set__ for f in values},
+        **{f"_set_{f}": getattr(cls, f).__set__ for f in values},  # the slot's member descriptor
         **extra,
     }
     exec(source, namespace)  # the source is built from the class's own field names
