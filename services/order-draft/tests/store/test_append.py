@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 from settled_reads import read_everything
@@ -105,3 +106,15 @@ async def test_the_recorded_time_reads_back_to_the_microsecond(store: EventStore
     seen = await read_everything(store)
     assert len(seen) == len(stored)
     assert all(e.recorded_at == stored[e.event_id] and e.recorded_at.tzinfo is not None for e in seen)
+
+
+async def test_given_event_ids_and_metadata_are_kept_on_both_append_paths(store: EventStore) -> None:
+    ids = [uuid.uuid4() for _ in range(4)]
+    lock_free = [NewEvent("E", {"n": i}, event_id=ids[i], metadata={"user_id": f"U{i}"}) for i in (0, 1)]
+    with_lock = [NewEvent("E", {"n": i}, event_id=ids[i], metadata={"user_id": f"U{i}"}) for i in (2, 3)]
+    await store.append("draft-1", lock_free, expected_version=NO_STREAM)  # an expected version: no lock
+    await store.append("draft-1", with_lock)  # ANY: the function
+    stored = await store.read_stream("draft-1")
+    assert [e.event_id for e in stored] == ids
+    assert [e.metadata for e in stored] == [{"user_id": f"U{i}"} for i in range(4)]
+    assert [e.stream_version for e in stored] == [1, 2, 3, 4]

@@ -22,13 +22,11 @@ _MANY = "SELECT * FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
 # command id, or in a caller's transaction, the function runs: writers of a stream queue on its lock.
 FAST = """
 INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
-SELECT $1, head.version + u.n, coalesce(u.event_id, gen_random_uuid()), u.event_type, u.schema_version,
-       u.payload, u.metadata
-  FROM (SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1) AS head,
-       unnest($3::uuid[], $4::text[], $5::int[], $6::json[], $7::json[])
+SELECT $1, $2 + u.n, coalesce(u.event_id, gen_random_uuid()), u.event_type, u.schema_version, u.payload,
+       coalesce(u.metadata, '{}')
+  FROM unnest($3::uuid[], $4::text[], $5::int[], $6::json[], $7::json[])
        WITH ORDINALITY AS u(event_id, event_type, schema_version, payload, metadata, n)
- WHERE $2 = -2 OR head.version = greatest($2, 0)
-RETURNING stream_version
+ WHERE (SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1) = $2
 """
 COMMAND_RACE = "P0D01"  # the same command id committed meanwhile for another stream; retry to read it
 
@@ -71,12 +69,15 @@ async def append_batches(
             metadata.append(dumps(event.metadata) if event.metadata else "{}")
     if len(appends) == 1:
         [one] = appends
-        if fast and event_ids and one.command_id is None and one.expected_version != ANY:
-            written = await conn.fetch(
-                FAST, one.stream_id, _expected(one), event_ids, types, versions, payloads, metadata
-            )
-            if written:
-                return [AppendResult(one.stream_id, written[-1][0])]
+        count = len(event_ids)
+        if fast and count and one.command_id is None and one.expected_version != ANY:
+            # Columns nobody filled travel as NULL rather than as arrays of NULLs or of "{}".
+            ids = event_ids if any(event_ids) else None
+            meta = metadata if any(m != "{}" for m in metadata) else None
+            expected = max(one.expected_version, 0)
+            status = await conn.execute(FAST, one.stream_id, expected, ids, types, versions, payloads, meta)
+            if status == f"INSERT 0 {count}":
+                return [AppendResult(one.stream_id, expected + count)]
         row = await conn.fetchrow(
             _ONE, one.stream_id, _expected(one), one.command_id, _result(one),
             event_ids, types, versions, payloads, metadata,
