@@ -59,13 +59,14 @@ MAX_IN_FLIGHT = 8
 # after a crash, and a replayed command is answered with its stored reply.
 COMMIT_EVERY_S = 0.1
 REVOKE_FLUSH_S = 5.0
-# A fetch is answered once 64 KB of commands are there or 8 ms have passed. Answered at the first
-# command (the default), a batch at 500 commands/s held 3-4 of them, and every part of the path (this
-# loop, PostgreSQL, Kafka, the read side) paid its per-batch cost 150 times a second: the 2 cores were
-# saturated and the queues made the p99. Measured (docs/commands.md): at 500/s p99 107 -> 55 ms, Kafka's
-# CPU 0.39 -> 0.27 cores; at 250/s the median pays ~5 ms for it (16 -> 21 ms), the p99 halves.
+# A fetch is answered once 64 KB of commands are there or 4 ms have passed. Answered at the first
+# command (the default), a batch at 500 commands/s held ~3 of them, and every part of the path (this
+# loop, PostgreSQL, Kafka, the read side) paid its per-batch cost ~170 times a second on 2 saturated
+# cores. With the wait a batch holds ~6; in full runs (docs/commands.md) the service used 0.38 cores
+# instead of 0.45 and Kafka 0.26 instead of 0.30 at 500/s, with p50/p99 the same within the noise
+# (8 ms gave the same p99 and a median ~5 ms higher).
 FETCH_MIN_BYTES = 64 * 1024
-FETCH_MAX_WAIT_MS = 8
+FETCH_MAX_WAIT_MS = 4
 
 BatchHandler = Callable[[Sequence[Any]], Awaitable[Sequence[Reply]]]
 
