@@ -1,6 +1,12 @@
 """Drafts for the command handler: the state of a stream (folded from its events, kept in memory) and
 the active draft of a (site, customer).
 
+Snapshots keep a long-lived draft quick to load: once a committed draft is SNAPSHOT_EVERY versions past
+its last snapshot, its state is saved (in the background, after the commit: a snapshot that is lost only
+means a longer fold next time), and a draft not in memory is loaded from its latest snapshot plus the
+events after it. A change to `evolve` or to the state's JSON must bump projections.loading.SCHEMA_VERSION
+(older snapshots are then ignored).
+
 The cache is safe because each draft's commands arrive on one partition, which one instance owns; a
 stale entry (another writer, a rebalance) shows up as a version conflict on append, and the handler then
 drops it and decides again on the stored events.
@@ -8,6 +14,8 @@ drops it and decides again on the stored events.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -15,7 +23,12 @@ import asyncpg
 
 from order_draft.domain import EVENT_TYPES, fold
 from order_draft.domain.state import Draft
+from order_draft.projections.loading import SCHEMA_VERSION, snapshot_of
+from order_draft.projections.state import draft_from_json
 from order_draft.store import EventStore, RecordedEvent
+
+SNAPSHOT_EVERY = 100  # versions between two snapshots of a draft
+log = logging.getLogger(__name__)
 
 
 def stream_of(draft_id: str) -> str:
@@ -27,27 +40,60 @@ def to_domain(events: Iterable[RecordedEvent]) -> list[object]:
 
 
 class Drafts:
-    def __init__(self, store: EventStore, capacity: int = 20_000) -> None:
+    def __init__(
+        self, store: EventStore, capacity: int = 20_000, snapshot_every: int = SNAPSHOT_EVERY
+    ) -> None:
         self.store = store
         self.capacity = capacity
+        self.snapshot_every = snapshot_every
         self._cache: OrderedDict[str, Draft] = OrderedDict()
+        self._snapshotted: dict[str, int] = {}  # draft id -> version of its latest snapshot we know of
+        self._saving: set[asyncio.Task[None]] = set()
 
     async def load(self, draft_id: str) -> Draft | None:
         cached = self._cache.get(draft_id)
         if cached is not None:
             self._cache.move_to_end(draft_id)
             return cached
-        events = await self.store.read_stream(stream_of(draft_id))
-        draft = fold(None, to_domain(events))  # type: ignore[arg-type]
+        stream = stream_of(draft_id)
+        snapshot = await self.store.load_snapshot(stream)
+        start = None
+        if snapshot is not None and snapshot.schema_version == SCHEMA_VERSION:
+            start = draft_from_json(snapshot.state)
+            self._snapshotted[draft_id] = start.version
+        events = await self.store.read_stream(stream, from_version=start.version + 1 if start else 1)
+        draft = fold(start, to_domain(events))  # type: ignore[arg-type]
         if draft is not None:
-            self.remember(draft)
+            self._cache[draft.draft_id] = draft
+            self._trim()
         return draft
 
     def remember(self, draft: Draft) -> None:
+        """Keep a committed draft (and snapshot it when it is SNAPSHOT_EVERY versions past the last)."""
         self._cache[draft.draft_id] = draft
         self._cache.move_to_end(draft.draft_id)
+        self._trim()
+        if draft.version - self._snapshotted.get(draft.draft_id, 0) >= self.snapshot_every:
+            self._snapshotted[draft.draft_id] = draft.version
+            task = asyncio.get_running_loop().create_task(self._snapshot(draft))
+            self._saving.add(task)
+            task.add_done_callback(self._saving.discard)
+
+    async def _snapshot(self, draft: Draft) -> None:
+        try:
+            await self.store.save_snapshot(snapshot_of(stream_of(draft.draft_id), draft))
+        except Exception as error:  # best effort: the next load folds a longer tail
+            log.warning("snapshot not saved", extra={"draft_id": draft.draft_id, "error": repr(error)})
+
+    async def snapshots_saved(self) -> None:
+        """Wait for the snapshots being written (for tests and an orderly stop)."""
+        while self._saving:
+            await asyncio.gather(*self._saving, return_exceptions=True)
+
+    def _trim(self) -> None:
         while len(self._cache) > self.capacity:
-            self._cache.popitem(last=False)
+            evicted, _ = self._cache.popitem(last=False)
+            self._snapshotted.pop(evicted, None)
 
     def forget(self, draft_id: str) -> None:
         self._cache.pop(draft_id, None)

@@ -2,10 +2,9 @@
 stream). The snapshot state is the read model's JSON of a draft (projections.state), so the same codec
 serves both.
 
-Nothing in the command path uses it yet: the handler and `order-draft show` fold the whole stream. To use
-it there, something has to write snapshots (e.g. the handler after every 100th version, or the drafts
-projection as it saves a row), and `show --as-of` must fall back to the full fold when the point asked for
-is before the snapshot.
+The command handler writes the snapshots (handlers/drafts.py: every SNAPSHOT_EVERY versions, after the
+commit) and loads from them; `order-draft show` starts from one too (cli/ops_drafts.draft_at), folding
+the whole stream only for a point before the snapshot.
 """
 
 from __future__ import annotations
