@@ -117,14 +117,14 @@ async def test_a_rebuild_killed_midway_resumes_and_reads_only_the_rest(store: Ev
             raise Killed
 
     with pytest.raises(Killed):
-        await rebuild_drafts(store, kill_after_three_writes, page=10, flush=10)
+        await rebuild_drafts(store, kill_after_three_writes, page=10, flush=10, workers=1)
     assert seen == [10, 20, 30]
     # The half-built table is kept aside; the live one still serves what it held.
     assert await store.pool.fetchval("SELECT count(*) FROM draft_rows_next") > 0
     assert await store.pool.fetch("SELECT * FROM draft_rows ORDER BY draft_id") == before
 
     resumed: list[int] = []
-    read = await rebuild_drafts(store, resumed.append, page=10, flush=10)
+    read = await rebuild_drafts(store, resumed.append, page=10, flush=10, workers=1)
 
     assert read == total - 30  # only what the killed run had not written
     assert resumed[0] == 40  # counted from where the killed run got to
@@ -158,8 +158,38 @@ async def test_a_rebuild_also_writes_by_time_and_resumes_from_its_last_write(sto
 
     # every=0: the time bound is reached after each page, long before the event bound
     with pytest.raises(Killed):
-        await rebuild_drafts(store, kill_after_two_writes, page=10, flush=10**9, every=0.0)
+        await rebuild_drafts(store, kill_after_two_writes, page=10, flush=10**9, every=0.0, workers=1)
     assert seen == [10, 20]
 
-    assert await rebuild_drafts(store, page=10) == total - 20
+    assert await rebuild_drafts(store, page=10, workers=1) == total - 20
     assert await verify_drafts(store) == []
+
+
+async def test_a_rebuild_in_two_processes_killed_midway_resumes_each_part_where_it_got_to(
+    store: EventStore,
+) -> None:
+    drafts = [f"P{n:02d}" for n in range(20)]
+    total = sum([await append_round(store, drafts, v) for v in range(1, 9)])  # 160 events
+    seen: list[int] = []
+
+    def kill_after_two_writes(done: int) -> None:
+        seen.append(done)
+        if len(seen) == 2:
+            raise Killed
+
+    with pytest.raises(Killed):
+        await rebuild_drafts(store, kill_after_two_writes, page=10, flush=10, workers=2)
+    parts = "SELECT count(*) FROM subscription_checkpoints WHERE name LIKE 'rebuild:drafts:%/2'"
+    assert await store.pool.fetchval(parts) == 2
+
+    resumed: list[int] = []
+    read = await rebuild_drafts(store, resumed.append, page=10, flush=10, workers=2)
+
+    assert 0 < read <= total - seen[-1]  # each part carried on from its own last write
+    assert resumed[-1] == total
+    assert await verify_drafts(store) == []
+    assert await store.pool.fetchval("SELECT count(*) FROM draft_rows") == len(drafts)
+    assert (
+        await store.pool.fetchval("SELECT count(*) FROM subscription_checkpoints WHERE name LIKE 'rebuild:%'")
+        == 0
+    )

@@ -7,10 +7,12 @@ subscription's checkpoint is moved to where the rebuild ended, and the tables sw
 subscription may still hold an older checkpoint in memory: it re-reads a page whose events the new rows
 already hold, and skips them (a row applies only versions above its own).
 
-Rebuild resumes: every write to `draft_rows_next` commits with the rebuild's own checkpoint
-("rebuild:drafts") in the same transaction, so a rebuild killed midway leaves the table and the place it
-got to, and the next rebuild carries on from there (nothing is served from the half-built table: the swap
-is the last step). One rebuild runs at a time (a session advisory lock; a second one waits).
+The log is folded in WORKERS processes, each its part of the drafts (rebuild_parts), or with one worker in
+this process. Rebuild resumes: every write to `draft_rows_next` commits with the rebuild's own checkpoint
+("rebuild:drafts", or one per part: "rebuild:drafts:P/N") in the same transaction, so a rebuild killed
+midway leaves the table and the place it got to, and the next rebuild carries on from there (nothing is
+served from the half-built table: the swap is the last step). One rebuild runs at a time (a session
+advisory lock; a second one waits).
 
 The rebuild keeps the drafts it has folded in memory (up to CACHE of them) and writes the changed rows
 every EVERY seconds (or FLUSH events; one DELETE of those rows, then a COPY), reading the next page
@@ -48,6 +50,7 @@ from order_draft.projections.drafts import (
     row_values,
 )
 from order_draft.store import START, Checkpoint, EventStore, RecordedEvent, checkpoints, read
+from order_draft.store.upcasting import Upcasters
 
 Progress = Callable[[int], object]
 """Called after every write with the number of events the rebuilt table holds (a resumed rebuild counts
@@ -60,6 +63,7 @@ PAGE = 2000
 # last write: at most EVERY seconds of folding, or FLUSH events.
 EVERY = 10.0
 FLUSH = 1_000_000
+WORKERS = 2  # processes folding the log, each its part of the drafts (1: in this process)
 HELD = 5.0  # the longest the rebuild waits, at the end of the log, for events held back by open transactions
 CACHE = 200_000  # drafts kept folded in memory; past it the cache is dropped after a write
 JSON_COLUMNS = ("totals", "state")  # compared as values: the database orders keys its own way
@@ -67,6 +71,13 @@ _LOCK = "SELECT pg_advisory_lock(hashtextextended($1, 7302))"
 _UNLOCK = "SELECT pg_advisory_unlock(hashtextextended($1, 7302))"
 _BEHIND = (
     "SELECT count(*) FROM events WHERE (transaction_id, global_position) <= ($1::bigint::text::xid8, $2)"
+)
+_PENDING = "SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::bigint::text::xid8, $2)"
+_UPTO = " AND (transaction_id, global_position) <= ($3::bigint::text::xid8, $4)"
+_LAST_SETTLED = (
+    "SELECT transaction_id::text::bigint, global_position FROM events "
+    "WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot()) "
+    "ORDER BY transaction_id DESC, global_position DESC LIMIT 1"
 )
 
 
@@ -150,30 +161,62 @@ async def _write(conn: asyncpg.Connection, rows: list[tuple[str, Projected]]) ->
     await conn.copy_records_to_table(NEXT, records=values, columns=COLUMNS.split(", "))
 
 
-async def _held_back(pool: asyncpg.Pool, after: Checkpoint) -> bool:
-    return bool(await pool.fetchval(read.PENDING, after.transaction_id, after.global_position))
-
-
-async def _commit(store: EventStore, rows: list[tuple[str, Projected]], checkpoint: Checkpoint) -> None:
-    async with store.pool.acquire() as conn, conn.transaction():
+async def _commit(
+    pool: asyncpg.Pool, name: str, rows: list[tuple[str, Projected]], checkpoint: Checkpoint
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
         await _write(conn, rows)
-        await checkpoints.save(conn, REBUILD, checkpoint)
+        await checkpoints.save(conn, name, checkpoint)
 
 
-async def _begin(store: EventStore) -> tuple[Checkpoint, int]:
-    """Where to start: the interrupted rebuild's checkpoint and how many events it covers when its table
-    is there, else the start of the log and an empty table."""
+def part_names(parts: int) -> list[str]:
+    """The rebuild's checkpoint names: one, or one per part of the log (a part: its drafts' events)."""
+    return [REBUILD] if parts == 1 else [f"{REBUILD}:{part}/{parts}" for part in range(parts)]
+
+
+async def _begin(store: EventStore, parts: int) -> list[tuple[Checkpoint, int]]:
+    """Where each part starts: the interrupted rebuild's checkpoints and how many events each covers when
+    its table is there (and it ran with as many parts), else the start of the log and an empty table."""
+    names = part_names(parts)
     async with store.pool.acquire() as conn, conn.transaction():
         kept = await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", NEXT)
-        row = await conn.fetchrow(
-            "SELECT transaction_id, global_position FROM subscription_checkpoints WHERE name = $1", REBUILD
+        rows = await conn.fetch(
+            "SELECT name, transaction_id, global_position FROM subscription_checkpoints "
+            "WHERE name = $1 OR name LIKE $1 || ':%'",
+            REBUILD,
         )
-        if kept and row is not None:
-            return Checkpoint(row[0], row[1]), int(await conn.fetchval(_BEHIND, row[0], row[1]))
+        found = {r[0]: Checkpoint(r[1], r[2]) for r in rows}
+        if kept and set(found) == set(names):
+            starts = []
+            for part, name in enumerate(names):
+                at = found[name]
+                behind = await conn.fetchval(
+                    _BEHIND + _part_filter(parts, 3),
+                    at.transaction_id,
+                    at.global_position,
+                    *_part_args(parts, part),
+                )
+                starts.append((at, int(behind)))
+            return starts
         await conn.execute(f"DROP TABLE IF EXISTS {NEXT}")
         await conn.execute(f"CREATE TABLE {NEXT} (LIKE {DRAFT_ROWS} INCLUDING ALL)")
-        await checkpoints.save(conn, REBUILD, START)
-        return START, 0
+        await conn.execute(
+            "DELETE FROM subscription_checkpoints WHERE name = $1 OR name LIKE $1 || ':%'", REBUILD
+        )
+        for name in names:
+            await checkpoints.save(conn, name, START)
+        return [(START, 0)] * parts
+
+
+def _part_filter(parts: int, first: int) -> str:
+    """The SQL condition "the event's stream is in part $first of $first+1 parts" (none for one part)."""
+    if parts == 1:
+        return ""
+    return f" AND mod(hashtext(stream_id)::bigint + 2147483648, ${first + 1}) = ${first}"
+
+
+def _part_args(parts: int, part: int) -> tuple[int, ...]:
+    return () if parts == 1 else (part, parts)
 
 
 async def rebuild_drafts(
@@ -183,72 +226,39 @@ async def rebuild_drafts(
     page: int = PAGE,
     flush: int = FLUSH,
     every: float = EVERY,
+    workers: int = WORKERS,
 ) -> int:
     """Rebuild `draft_rows` from the log into a fresh table (or carry on with the one an interrupted
-    rebuild left) and swap it in; returns the events this call read."""
+    rebuild left with as many workers) and swap it in; returns the events this call read. `workers` > 1:
+    the log is folded in that many processes, each one part of the drafts."""
     async with store.pool.acquire() as guard:
         await guard.execute(_LOCK, REBUILD)
         try:
             with _collector_paused():
-                return await _rebuild(store, progress, page, flush, every)
+                return await _rebuild(store, progress, page, flush, every, workers)
         finally:
             with contextlib.suppress(Exception):
                 await guard.execute(_UNLOCK, REBUILD)
 
 
-async def _rebuild(store: EventStore, progress: Progress, page: int, flush: int, every: float) -> int:
-    checkpoint, behind = await _begin(store)
-    builder = _Builder(complete=checkpoint == START)
+async def _rebuild(
+    store: EventStore, progress: Progress, page: int, flush: int, every: float, workers: int
+) -> int:
+    starts = await _begin(store, workers)
     upcasters, pool = store.upcasters, store.pool
-    done = written = 0
-    writing: asyncio.Task[None] | None = None
+    if workers == 1:
+        [(start, behind)] = starts
+        builder = _Builder(complete=start == START)
+        reader = PartReader(1, 0, upcasters)
+        checkpoint, done = await fold_log(
+            pool, reader, REBUILD, start, builder, lambda n: progress(behind + n), page, flush, every
+        )
+    else:
+        from order_draft.projections import rebuild_parts  # a process per part
 
-    async def settle() -> None:
-        nonlocal writing
-        if writing is not None:
-            task, writing = writing, None
-            await task
-            progress(behind + written)
-
-    def write() -> None:
-        nonlocal writing, written, last
-        writing = asyncio.ensure_future(_commit(store, builder.take(), checkpoint))
-        written, last = done, time.monotonic()
-
-    last = time.monotonic()
-    reading = asyncio.ensure_future(read.read_all(pool, checkpoint, page, upcasters))
-    held_until: float | None = None
-    try:
-        while True:
-            events = await reading
-            if not events:
-                # The horizon: is something committed held back behind an open transaction (any session's
-                # on the server)? Then look again, for a while: what is left goes to the live projection.
-                held_until = held_until or time.monotonic() + HELD
-                if time.monotonic() >= held_until or not await _held_back(pool, checkpoint):
-                    break
-                await asyncio.sleep(0.01)
-                reading = asyncio.ensure_future(read.read_all(pool, checkpoint, page, upcasters))
-                continue
-            reading = asyncio.ensure_future(read.read_all(pool, events[-1].checkpoint, page, upcasters))
-            await builder.apply(pool, events)
-            checkpoint = events[-1].checkpoint
-            done += len(events)
-            if done - written >= flush or time.monotonic() - last >= every:
-                await settle()  # one write at a time, in order
-                write()
-                if not builder.complete:
-                    await settle()  # the cache was dropped: later reads of the table must see this write
-        await settle()
-        if done > written:
-            write()  # the rest, outside the live table's lock: the swap below only catches up
-            await settle()
-    finally:
-        for task in (reading, writing):
-            if task is not None and not task.done():
-                task.cancel()
-                with contextlib.suppress(BaseException):
-                    await task
+        behind = sum(b for _, b in starts)
+        builder = _Builder(complete=False)  # the rows are in the table, written by the parts
+        checkpoint, done = await rebuild_parts.fold_parts(store, starts, progress, page, flush, every)
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(f"LOCK TABLE {DRAFT_ROWS} IN ACCESS EXCLUSIVE MODE")  # before the checkpoint row
         await conn.execute("SELECT 1 FROM subscription_checkpoints WHERE name = $1 FOR UPDATE", SUBSCRIPTION)
@@ -258,11 +268,121 @@ async def _rebuild(store: EventStore, progress: Progress, page: int, flush: int,
             done += len(events)
         await _write(conn, builder.take())
         await checkpoints.save(conn, SUBSCRIPTION, checkpoint)
-        await conn.execute("DELETE FROM subscription_checkpoints WHERE name = $1", REBUILD)
+        await conn.execute(
+            "DELETE FROM subscription_checkpoints WHERE name = $1 OR name LIKE $1 || ':%'", REBUILD
+        )
         await conn.execute(f"DROP TABLE {DRAFT_ROWS}")
         await conn.execute(f"ALTER TABLE {NEXT} RENAME TO {DRAFT_ROWS}")
     progress(behind + done)
     return done
+
+
+class PartReader:
+    """Pages of the log, of one part's drafts (the streams whose hashed id falls in it) or all of it."""
+
+    def __init__(self, parts: int, part: int, upcasters: Upcasters) -> None:
+        self.args, self.upcasters = _part_args(parts, part), upcasters
+        self.sql = (
+            f"SELECT {read._COLUMNS} FROM events "  # the store's own columns, for its decode
+            "WHERE (transaction_id, global_position) > ($1::bigint::text::xid8, $2) "
+            "  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())" + _part_filter(parts, 4) + " "
+            "ORDER BY events.transaction_id, events.global_position LIMIT $3"
+        )
+        self.pending = f"SELECT EXISTS ({_PENDING}{_part_filter(parts, 3)})"
+        self.between = f"SELECT EXISTS ({_PENDING}{_UPTO}{_part_filter(parts, 5)})"
+
+    async def page(
+        self, conn: asyncpg.Connection | asyncpg.Pool, after: Checkpoint, limit: int
+    ) -> list[RecordedEvent]:
+        rows = await conn.fetch(self.sql, after.transaction_id, after.global_position, limit, *self.args)
+        return read.decode(rows, self.upcasters)
+
+    async def settled_end(self, pool: asyncpg.Pool, after: Checkpoint) -> Checkpoint | None:
+        """For a part at its end: the whole log's last event below the horizon, when none of the part's
+        lies between `after` and it (the part holds everything up to there, so its checkpoint may move
+        there, and the swap catches up from near the end of the log); else None."""
+        if not self.args:
+            return None
+        row = await pool.fetchrow(_LAST_SETTLED)
+        if row is None or Checkpoint(row[0], row[1]) <= after:
+            return None
+        last = Checkpoint(row[0], row[1])
+        between = (after.transaction_id, after.global_position, last.transaction_id, last.global_position)
+        return None if await pool.fetchval(self.between, *between, *self.args) else last
+
+    async def held_back(self, pool: asyncpg.Pool, after: Checkpoint) -> bool:
+        """Committed events of the part past `after` that the read held back behind an open transaction."""
+        return bool(
+            await pool.fetchval(self.pending, after.transaction_id, after.global_position, *self.args)
+        )
+
+
+async def fold_log(
+    pool: asyncpg.Pool,
+    reader: PartReader,
+    name: str,
+    checkpoint: Checkpoint,
+    builder: _Builder,
+    progress: Progress,
+    page: int,
+    flush: int,
+    every: float,
+) -> tuple[Checkpoint, int]:
+    """Fold the log (or a part) from `checkpoint` into NEXT, writing with the checkpoint `name`, to the end
+    of the log; returns the checkpoint reached and the events read. `progress` gets the events written."""
+    done = written = 0
+    writing: asyncio.Task[None] | None = None
+
+    async def settle() -> None:
+        nonlocal writing
+        if writing is not None:
+            task, writing = writing, None
+            await task
+            progress(written)
+
+    def write() -> None:
+        nonlocal writing, written, last
+        writing = asyncio.ensure_future(_commit(pool, name, builder.take(), checkpoint))
+        written, last = done, time.monotonic()
+
+    last = time.monotonic()
+    reading = asyncio.ensure_future(reader.page(pool, checkpoint, page))
+    held_until: float | None = None
+    moved = False
+    try:
+        while True:
+            events = await reading
+            if not events:
+                # The horizon: is something committed held back behind an open transaction (any session's
+                # on the server)? Then look again, for a while: what is left goes to the live projection.
+                held_until = held_until or time.monotonic() + HELD
+                if time.monotonic() >= held_until or not await reader.held_back(pool, checkpoint):
+                    if (end := await reader.settled_end(pool, checkpoint)) is not None:
+                        checkpoint, moved = end, True
+                    break
+                await asyncio.sleep(0.01)
+                reading = asyncio.ensure_future(reader.page(pool, checkpoint, page))
+                continue
+            reading = asyncio.ensure_future(reader.page(pool, events[-1].checkpoint, page))
+            await builder.apply(pool, events)
+            checkpoint = events[-1].checkpoint
+            done += len(events)
+            if done - written >= flush or time.monotonic() - last >= every:
+                await settle()  # one write at a time, in order
+                write()
+                if not builder.complete:
+                    await settle()  # the cache was dropped: later reads of the table must see this write
+        await settle()
+        if done > written or moved:
+            write()  # the rest, outside the live table's lock: the swap only catches up
+            await settle()
+    finally:
+        for task in (reading, writing):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+    return checkpoint, done
 
 
 async def verify_drafts(store: EventStore, progress: Progress = _quiet) -> list[Difference]:
