@@ -67,8 +67,8 @@ GUARANTEES = (
     "durable transactions, each holding its rows and the rebuild's checkpoint, one per 10 s of "
     "folding (a killed rebuild resumes from its last write and redoes at most that), the last one before "
     "the swap; then catches up and swaps under the live table's lock in one transaction; the result is "
-    "checked with verify_drafts (no differences); one process. show: read and fold in the same process "
-    "as the database."
+    "checked with verify_drafts (no differences); folded in 2 processes, each a part of the drafts with "
+    "its own checkpoint. show: read and fold in the same process as the database."
 )
 
 

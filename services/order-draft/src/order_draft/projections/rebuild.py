@@ -244,6 +244,8 @@ async def rebuild_drafts(
 async def _rebuild(
     store: EventStore, progress: Progress, page: int, flush: int, every: float, workers: int
 ) -> int:
+    if store.upcasters:
+        workers = 1  # upcasters are code the part processes could not know (see rebuild_parts)
     starts = await _begin(store, workers)
     upcasters, pool = store.upcasters, store.pool
     if workers == 1:

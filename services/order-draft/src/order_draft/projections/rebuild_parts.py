@@ -8,9 +8,9 @@ killed rebuild resumes every part from where it got to. A part process takes a s
 the end of the log, its checkpoint moves to the log's last settled event if none of the part's lies
 before it, so the swap catches up from near the end whatever the parts' sizes.
 
-The processes are started with multiprocessing's "spawn": the program's main module is imported again in
-each, so a script that rebuilds must keep its work under `if __name__ == "__main__":` (the CLI and
-bench/rebuild.py do).
+A part's process is `python -m order_draft.projections.rebuild_parts`, telling the rebuild on its stdout
+what it wrote and where it ended (a JSON line each). It reads with no upcasters: a store with upcasters
+(code the process could not know) is rebuilt in one process.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import multiprocessing
 import os
-import queue
+import sys
 from typing import Any
 
 import asyncpg
+import orjson
 
 from order_draft.projections.rebuild import (
     NEXT,
@@ -37,6 +37,7 @@ from order_draft.store import START, Checkpoint, EventStore, checkpoints
 from order_draft.store.event_store import SERVER_SETTINGS
 from order_draft.store.upcasting import Upcasters
 
+DSN_VARIABLE = "REBUILD_DSN"
 _PART_LOCK = "SELECT pg_advisory_lock(hashtextextended($1, 7302))"
 _ORPHAN_CHECK = 0.5  # s between two looks at whether the rebuild that started this part is still there
 
@@ -53,69 +54,82 @@ async def fold_parts(
     reached (the swap catches up from there, each row skipping the versions it holds) and the events
     they read. `progress` gets the events the table holds, all parts together."""
     parts = len(starts)
-    context = multiprocessing.get_context("spawn")
-    messages: Any = context.Queue()
+    env = {**os.environ, DSN_VARIABLE: store.dsn}  # not on the command line, where `ps` would show it
     processes = [
-        context.Process(
-            target=_work,
-            args=(store.dsn, part, parts, page, flush, every, store.upcasters, messages),
-            name=f"rebuild drafts {part}/{parts}",
-            daemon=True,
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            __name__,
+            str(part),
+            str(parts),
+            str(page),
+            str(flush),
+            str(every),
+            stdout=asyncio.subprocess.PIPE,
+            env=env,
         )
         for part in range(parts)
     ]
-    for process in processes:
-        process.start()
+    lines: asyncio.Queue[bytes] = asyncio.Queue()  # the parts' messages, a JSON line each; b"" at an end
+
+    async def pump(stream: asyncio.StreamReader) -> None:
+        while line := await stream.readline():
+            await lines.put(line)
+        await lines.put(b"")
+
+    pumps = [asyncio.ensure_future(pump(p.stdout)) for p in processes if p.stdout is not None]
     behind = [b for _, b in starts]
     held = list(behind)
     ended: dict[int, tuple[Checkpoint, int]] = {}
-    loop = asyncio.get_running_loop()
+    running = len(pumps)
     try:
-        while len(ended) < parts:
-            message = await loop.run_in_executor(None, _next, messages)
-            if message is None:
-                if any(p.exitcode not in (None, 0) for p in processes):
-                    raise RuntimeError("a rebuild part process ended without finishing")
+        while running:
+            line = await lines.get()
+            if not line:
+                running -= 1
                 continue
-            kind, part, value = message
+            part, kind, value = orjson.loads(line)
             if kind == "written":
                 held[part] = behind[part] + value
                 progress(sum(held))
             elif kind == "ended":
-                ended[part] = value
+                ended[part] = (Checkpoint(value[0], value[1]), value[2])
             else:
                 raise RuntimeError(f"rebuild part {part}/{parts} failed: {value}")
+        if len(ended) < parts:
+            raise RuntimeError("a rebuild part process ended without finishing")
     finally:
+        for task in pumps:
+            task.cancel()
         for process in processes:
-            if process.is_alive():
-                process.terminate()
-        for process in processes:
-            await loop.run_in_executor(None, process.join)
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.terminate()
+            await process.wait()
     return min(c for c, _ in ended.values()), sum(n for _, n in ended.values())
 
 
-def _next(messages: Any) -> Any:
-    with contextlib.suppress(queue.Empty):
-        return messages.get(timeout=_ORPHAN_CHECK)
-    return None
+def _say(part: int, kind: str, value: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps([part, kind, value]) + b"\n")
+    sys.stdout.buffer.flush()
 
 
-def _work(
-    dsn: str, part: int, parts: int, page: int, flush: int, every: float, upcasters: Upcasters, out: Any
-) -> None:
-    """A part's process: fold it to the end of the log; tell the rebuild what it wrote and where it
-    ended."""
+def main() -> None:
+    """A part's process (`python -m order_draft.projections.rebuild_parts PART PARTS PAGE FLUSH EVERY`, the
+    DSN in REBUILD_DSN): fold the part to the end of the log, saying what it wrote and where it ended."""
+    part, parts, page, flush = (int(a) for a in sys.argv[1:5])
+    every = float(sys.argv[5])
     gc.disable()  # see rebuild._collector_paused
     try:
-        ended = asyncio.run(_fold_part(dsn, part, parts, page, flush, every, upcasters, out))
-        out.put(("ended", part, ended))
+        at, done = asyncio.run(_fold_part(os.environ[DSN_VARIABLE], part, parts, page, flush, every))
+        _say(part, "ended", [at.transaction_id, at.global_position, done])
     except BaseException as error:
-        out.put(("failed", part, f"{type(error).__name__}: {error}"))
+        _say(part, "failed", f"{type(error).__name__}: {error}")
         raise
 
 
 async def _fold_part(
-    dsn: str, part: int, parts: int, page: int, flush: int, every: float, upcasters: Upcasters, out: Any
+    dsn: str, part: int, parts: int, page: int, flush: int, every: float
 ) -> tuple[Checkpoint, int]:
     name = part_names(parts)[part]
     started_by = os.getppid()
@@ -132,11 +146,11 @@ async def _fold_part(
                 raise RuntimeError(f"{NEXT} is gone")
             return await fold_log(
                 pool,
-                PartReader(parts, part, upcasters),
+                PartReader(parts, part, Upcasters()),
                 name,
                 start,
                 _Builder(complete=start == START),
-                lambda written: out.put(("written", part, written)),
+                lambda written: _say(part, "written", written),
                 page,
                 flush,
                 every,
@@ -153,3 +167,7 @@ async def _end_when_orphaned(started_by: int) -> None:
             os._exit(
                 1
             )  # the rebuild is gone: stop writing (an open transaction is rolled back with the session)
+
+
+if __name__ == "__main__":
+    main()
