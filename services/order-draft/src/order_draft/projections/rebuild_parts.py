@@ -133,15 +133,15 @@ async def _fold_part(
 ) -> tuple[Checkpoint, int]:
     name = part_names(parts)[part]
     started_by = os.getppid()
-    pool = await asyncpg.create_pool(dsn, min_size=3, max_size=3, server_settings=SERVER_SETTINGS)
+    # the lock's session, a page being read, a write, and rows loaded for a resumed part
+    pool = await asyncpg.create_pool(dsn, min_size=4, max_size=4, server_settings=SERVER_SETTINGS)
     assert pool is not None
     watch = asyncio.ensure_future(_end_when_orphaned(started_by))
     try:
         async with pool.acquire() as guard:
             await guard.execute(_PART_LOCK, name)  # released with the session
-            start = await checkpoints.load(
-                pool, name
-            )  # read under the lock: a previous run may have moved it
+            # read under the lock: a previous run may have moved it
+            start = await checkpoints.load(pool, name)
             if await pool.fetchval("SELECT to_regclass($1) IS NULL", NEXT):
                 raise RuntimeError(f"{NEXT} is gone")
             return await fold_log(
@@ -164,9 +164,8 @@ async def _end_when_orphaned(started_by: int) -> None:
     while True:
         await asyncio.sleep(_ORPHAN_CHECK)
         if os.getppid() != started_by:
-            os._exit(
-                1
-            )  # the rebuild is gone: stop writing (an open transaction is rolled back with the session)
+            # the rebuild is gone: stop writing (an open transaction is rolled back with the session)
+            os._exit(1)
 
 
 if __name__ == "__main__":
