@@ -121,6 +121,6 @@ async def project(events: list[RecordedEvent], conn: asyncpg.Connection, table: 
     await save_rows(conn, table, {d: projected[d] for d in changed})
 
 
-def drafts_subscription(store: EventStore) -> Subscription:
+def drafts_subscription(store: EventStore, settle: float = 0.0) -> Subscription:
     """The running projection: follows the log into `draft_rows`, exactly once."""
-    return Subscription(store, SUBSCRIPTION, in_transaction=project, poll_interval=0.5)
+    return Subscription(store, SUBSCRIPTION, in_transaction=project, poll_interval=0.5, settle=settle)

@@ -2,8 +2,10 @@
 
 An after-read subscription like the events relay (store/relay.py): its checkpoint moves only after the
 broker acknowledged the page; at-least-once, which a compacted topic of latest states absorbs. For each
-draft a page touches it sends the draft after the page's last event of it: from `draft_rows` when the
-projection has got that far, else folded from the stream (the two subscriptions run independently).
+draft a page touches it sends the draft as `draft_rows` holds it. The relay follows the drafts projection
+(it never passes its checkpoint), so the row is there, at that version or a later one (a later state is
+what a topic of latest states wants anyway). Folding the stream instead, when the relay ran ahead of the
+projection, read a draft's whole history per publish: the read side's largest cost under load.
 
 The message carries money (the full view): the topic is for services, which must cut it down to what
 their user's role may see (see `handlers.replies.wire_draft`).
@@ -20,15 +22,15 @@ from contracts.order_draft.drafts import DraftView
 from order_draft.domain import EVENT_TYPES, Role, fold
 from order_draft.domain.state import Draft
 from order_draft.handlers.replies import wire_draft
-from order_draft.projections.drafts import DRAFT_ROWS, draft_id_of
+from order_draft.projections.drafts import DRAFT_ROWS, SUBSCRIPTION, draft_id_of
 from order_draft.projections.state import draft_from_json
 from order_draft.store import EventStore, RecordedEvent
 from order_draft.store.relay import KafkaRelay
 
 
 class DraftsRelay(KafkaRelay):
-    def __init__(self, store: EventStore, bootstrap_servers: str, topic: str) -> None:
-        super().__init__(store, bootstrap_servers, topic, batch_size=1000)
+    def __init__(self, store: EventStore, bootstrap_servers: str, topic: str, settle: float = 0.0) -> None:
+        super().__init__(store, bootstrap_servers, topic, batch_size=1000, behind=SUBSCRIPTION, settle=settle)
         self.store = store
 
     async def latest(self, events: list[RecordedEvent]) -> list[Draft]:
@@ -44,6 +46,7 @@ class DraftsRelay(KafkaRelay):
         found = {r[0]: draft_from_json(orjson.loads(r[2])) for r in rows if r[1] >= wanted[r[0]]}
         drafts = []
         for draft_id, version in wanted.items():
+            # A row behind the page only when draft_rows was rebuilt meanwhile: fold, then.
             draft = found.get(draft_id) or await self._fold(draft_id, version)
             if draft is not None:
                 drafts.append(draft)

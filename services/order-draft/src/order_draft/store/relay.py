@@ -53,13 +53,25 @@ def to_message(event: RecordedEvent) -> tuple[bytes, bytes, list[tuple[str, byte
 
 class KafkaRelay:
     def __init__(
-        self, store: EventStore, bootstrap_servers: str, topic: str = EVENTS_TOPIC, batch_size: int = 2000
+        self,
+        store: EventStore,
+        bootstrap_servers: str,
+        topic: str = EVENTS_TOPIC,
+        batch_size: int = 2000,
+        behind: str | None = None,
+        settle: float = 0.0,
     ) -> None:
         self.bootstrap_servers = bootstrap_servers
         self.topic = topic
         self._producer: AIOKafkaProducer | None = None
         self.subscription = Subscription(
-            store, f"relay:{topic}", after_read=self._publish, batch_size=batch_size, poll_interval=0.5
+            store,
+            f"relay:{topic}",
+            after_read=self._publish,
+            batch_size=batch_size,
+            poll_interval=0.5,
+            behind=behind,
+            settle=settle,
         )
 
     async def _producer_ready(self) -> AIOKafkaProducer:

@@ -38,7 +38,13 @@ class Subscription:
         after_read: Handler | None = None,
         batch_size: int = 1000,
         poll_interval: float = 1.0,
+        behind: str | None = None,
+        settle: float = 0.0,
     ) -> None:
+        """`behind`: the name of another subscription this one never passes (it handles an event only once
+        that one has): for a consumer of what the other one writes. `settle`: seconds to wait after a page
+        that did not fill, so that a live subscription handles the events of several commits in one step
+        (a step costs a few round trips whatever its size) at the price of that much more lag."""
         if (in_transaction is None) == (after_read is None):
             raise ValueError("give exactly one of in_transaction= or after_read=")
         self.store = store
@@ -47,6 +53,8 @@ class Subscription:
         self._after_read = after_read
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.behind = behind
+        self.settle = settle
         self.checkpoint = Checkpoint()
         self.caught_up = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -68,6 +76,9 @@ class Subscription:
     async def step(self) -> int:
         """Deliver one page; returns how many events it held."""
         events = await read.read_all(self.store.pool, self.checkpoint, self.batch_size, self.store.upcasters)
+        if events and self.behind is not None:
+            leader = await checkpoints.load(self.store.pool, self.behind)
+            events = [e for e in events if e.checkpoint <= leader]  # the rest when the leader has them
         if events:
             await self._deliver(events)
         return len(events)
@@ -98,8 +109,11 @@ class Subscription:
         backoff = 0.0
         while not self._stopping.is_set():
             try:
-                if await self.step():
+                if delivered := await self.step():
                     backoff = 0.0
+                    if delivered < self.batch_size and self.settle:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._stopping.wait(), self.settle)
                     continue
                 self.caught_up.set()
                 row = (self.checkpoint.transaction_id, self.checkpoint.global_position)
