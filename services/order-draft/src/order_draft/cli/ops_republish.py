@@ -60,13 +60,16 @@ async def pages(
         for i in range(0, len(events), page):
             yield events[i : i + page]
         return
-    while events := await store.read_all(after, page):
-        chosen = [e for e in events if e.checkpoint <= last]
-        if chosen:
-            yield chosen
-        if len(chosen) < len(events):
-            return
-        after = events[-1].checkpoint
+    scan = store.read_all_pages(after, page)  # the next page is read while this one is sent
+    try:
+        async for events in scan:
+            chosen = [e for e in events if e.checkpoint <= last]
+            if chosen:
+                yield chosen
+            if len(chosen) < len(events):
+                return
+    finally:
+        await scan.aclose()
 
 
 async def republish(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 import asyncpg
@@ -155,7 +155,7 @@ class EventStore:
 
     def read_all_pages(
         self, after: Checkpoint = START, limit: int = 1000
-    ) -> AsyncIterator[list[RecordedEvent]]:
+    ) -> AsyncGenerator[list[RecordedEvent], None]:
         """Every page from `after` up to the horizon, each read while the one before is being decoded (the
         way to scan the log: replays, catch-ups, exports). Ends at the first empty page."""
         return read.read_all_pages(self.pool, after, limit, self.upcasters)

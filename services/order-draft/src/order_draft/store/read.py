@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 
 import asyncpg
 
@@ -80,7 +80,7 @@ async def read_all(
 
 async def read_all_pages(
     pool: asyncpg.Pool, after: Checkpoint, limit: int, upcasters: Upcasters
-) -> AsyncIterator[list[RecordedEvent]]:
+) -> AsyncGenerator[list[RecordedEvent], None]:
     """Every page from `after` to the horizon, with the next page's query already running on the server
     while this one is decoded and handed out: the database and the decoding use a core each.
 
