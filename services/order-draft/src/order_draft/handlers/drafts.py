@@ -28,6 +28,7 @@ from order_draft.projections.state import draft_from_json
 from order_draft.store import EventStore, RecordedEvent
 
 SNAPSHOT_EVERY = 100  # versions between two snapshots of a draft
+SNAPSHOT_CHUNK = 100  # snapshots per write
 log = logging.getLogger(__name__)
 
 
@@ -48,7 +49,8 @@ class Drafts:
         self.snapshot_every = snapshot_every
         self._cache: OrderedDict[str, Draft] = OrderedDict()
         self._snapshotted: dict[str, int] = {}  # draft id -> version of its latest snapshot we know of
-        self._saving: set[asyncio.Task[None]] = set()
+        self._due: dict[str, Draft] = {}  # snapshots to write, newest state per draft
+        self._saver: asyncio.Task[None] | None = None
 
     async def load(self, draft_id: str) -> Draft | None:
         cached = self._cache.get(draft_id)
@@ -75,20 +77,29 @@ class Drafts:
         self._trim()
         if draft.version - self._snapshotted.get(draft.draft_id, 0) >= self.snapshot_every:
             self._snapshotted[draft.draft_id] = draft.version
-            task = asyncio.get_running_loop().create_task(self._snapshot(draft))
-            self._saving.add(task)
-            task.add_done_callback(self._saving.discard)
+            self._due[draft.draft_id] = draft
+            if self._saver is None or self._saver.done():
+                self._saver = asyncio.get_running_loop().create_task(self._save_due())
 
-    async def _snapshot(self, draft: Draft) -> None:
-        try:
-            await self.store.save_snapshot(snapshot_of(stream_of(draft.draft_id), draft))
-        except Exception as error:  # best effort: the next load folds a longer tail
-            log.warning("snapshot not saved", extra={"draft_id": draft.draft_id, "error": repr(error)})
+    async def _save_due(self) -> None:
+        """One writer, one connection at a time: drafts of a closed loop cross their 100th version together,
+        and a task each would take the pool from the commits."""
+        while self._due:
+            chunk = [self._due.pop(draft_id) for draft_id in list(self._due)[:SNAPSHOT_CHUNK]]
+            snapshots = []
+            for draft in chunk:  # serialising holds the loop: a few at a time, the commands go between
+                snapshots.append(snapshot_of(stream_of(draft.draft_id), draft))
+                if len(snapshots) % 10 == 0:
+                    await asyncio.sleep(0)
+            try:
+                await self.store.save_snapshots(snapshots)
+            except Exception as error:  # best effort: the next load folds a longer tail
+                log.warning("snapshots not saved", extra={"count": len(chunk), "error": repr(error)})
 
     async def snapshots_saved(self) -> None:
         """Wait for the snapshots being written (for tests and an orderly stop)."""
-        while self._saving:
-            await asyncio.gather(*self._saving, return_exceptions=True)
+        while self._saver is not None and not self._saver.done():
+            await asyncio.gather(self._saver, return_exceptions=True)
 
     def _trim(self) -> None:
         while len(self._cache) > self.capacity:

@@ -163,5 +163,8 @@ class EventStore:
     async def save_snapshot(self, snapshot: snapshots.Snapshot) -> None:
         await snapshots.save(self.pool, snapshot)
 
+    async def save_snapshots(self, many: list[snapshots.Snapshot]) -> None:
+        await snapshots.save_many(self.pool, many)
+
     async def load_snapshot(self, stream_id: str) -> snapshots.Snapshot | None:
         return await snapshots.load(self.pool, stream_id)
