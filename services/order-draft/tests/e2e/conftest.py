@@ -4,12 +4,12 @@ on topics of this test's own (a unique prefix), and a client that talks to it ov
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from command_client import CommandClient
+from handler_catalog import RECORDS
 
 from contracts.catalog.kinds import KINDS
 from contracts.catalog.record import Record
@@ -17,10 +17,6 @@ from infra.pytest_plugin import unique
 from order_draft.config import Settings
 from order_draft.kafka.topics import ensure_topics
 from order_draft.service import Service
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "handlers"))
-from command_client import CommandClient
-from handler_catalog import RECORDS
 
 Change = Record | tuple[str, str]  # a record to upsert, or (kind, key) to delete (a tombstone)
 

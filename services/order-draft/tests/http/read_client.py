@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import orjson
 
 # The service fixture lives beside the projection tests; this folder is collected before that one.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "projections"))
 from service_under_test import Running
 
 from order_draft.http.routes import read_routes

@@ -14,7 +14,6 @@ from contracts.envelope import Actor
 from order_draft.service import Service
 
 _E2E = Path(__file__).resolve().parents[1] / "e2e"
-sys.path.insert(0, str(_E2E))
 _spec = importlib.util.spec_from_file_location("e2e_service", _E2E / "conftest.py")
 assert _spec is not None
 assert _spec.loader is not None
