@@ -3,16 +3,14 @@ snapshot plus the events after it, to the same state the full fold gives."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
+from ops_story import opened
 
-from order_draft.domain import DraftOpened, Event, NotesSet, fold
+from order_draft.domain import Event, NotesSet, fold
 from order_draft.handlers.drafts import Drafts, stream_of
 from order_draft.store import EventStore, NewEvent
-
-NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -20,14 +18,6 @@ async def store(database_dsn: str) -> AsyncIterator[EventStore]:
     connected = await EventStore.connect(database_dsn)
     yield connected
     await connected.close()
-
-
-def opened(draft_id: str) -> DraftOpened:
-    return DraftOpened(
-        draft_id=draft_id, document_number="SO-1", document_type="SO", site="S1", customer="C1",
-        enterprise_company="EC", channel_code="CC", channel_name="Client Center", store=None,
-        order_date=NOW.date(), opened_at=NOW, opened_by="U1",
-    )  # fmt: skip
 
 
 async def commit(store: EventStore, drafts: Drafts, draft_id: str, events: list[Event]) -> None:

@@ -43,6 +43,24 @@ def price(unit: str, quantity: str, entry: str, revision: int) -> LinePrice:
     )
 
 
+def opened(draft_id: str) -> DraftOpened:
+    """A draft opened at NOW by U1 for customer C1 on site S1 (every test story starts so)."""
+    return DraftOpened(
+        draft_id=draft_id,
+        document_number="SO-1",
+        document_type="SO",
+        site="S1",
+        customer="C1",
+        enterprise_company="EC",
+        channel_code="CC",
+        channel_name="Client Center",
+        store="ST1",
+        order_date=NOW.date(),
+        opened_at=NOW,
+        opened_by="U1",
+    )
+
+
 def story(draft_id: str) -> list[Event]:
     """Opened; two lines added; the first's quantity changed (repriced at revision 4); notes; the second
     line removed: six events, versions 1-6."""
@@ -63,22 +81,8 @@ def story(draft_id: str) -> list[Event]:
         source=LineSource.SITE_CHANNEL,
         price=price("7.00", "1", "P-CC1", 3),
     )
-    opened = DraftOpened(
-        draft_id=draft_id,
-        document_number="SO-1",
-        document_type="SO",
-        site="S1",
-        customer="C1",
-        enterprise_company="EC",
-        channel_code="CC",
-        channel_name="Client Center",
-        store="ST1",
-        order_date=NOW.date(),
-        opened_at=NOW,
-        opened_by="U1",
-    )
     return [
-        opened,
+        opened(draft_id),
         LineAdded(line=hammer),
         LineAdded(line=nails),
         LineQuantityChanged(line_id="L1", quantity=Decimal(5), price=price("9.50", "5", "P-A100-Q5", 4)),

@@ -4,15 +4,14 @@ and the result equals the log (verify finds no difference)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
+from ops_story import opened
 
 from order_draft.domain import (
     AppliedDiscount,
-    DraftOpened,
     Event,
     Line,
     LineAdded,
@@ -25,8 +24,6 @@ from order_draft.projections import rebuild_drafts, verify_drafts
 from order_draft.service import PARTS
 from order_draft.store import Append, EventStore, NewEvent
 
-NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
-
 
 def price(quantity: int) -> LinePrice:
     return LinePrice(
@@ -37,23 +34,6 @@ def price(quantity: int) -> LinePrice:
         price_entry_id="P-A100",
         discounts=(AppliedDiscount(level=1, entry_id="D-TOOLS", percent=Decimal("0.10")),),
         revision=3,
-    )
-
-
-def opened(draft_id: str) -> DraftOpened:
-    return DraftOpened(
-        draft_id=draft_id,
-        document_number="SO-1",
-        document_type="SO",
-        site="S1",
-        customer="C1",
-        enterprise_company="EC",
-        channel_code="CC",
-        channel_name="Client Center",
-        store="ST1",
-        order_date=NOW.date(),
-        opened_at=NOW,
-        opened_by="U1",
     )
 
 
