@@ -102,7 +102,7 @@ async def run_demo(bootstrap_servers: str, prefix: str = "", site: str = "PORTAL
             {last.draft.currency: last.draft.total_amount} if last.draft.total_amount is not None else None
         )
         async with query_client(bootstrap_servers, prefix) as reads:
-            await show_screen(reads, anna, site)
+            await show_screen(reads, anna, site, at_least=last.version)
             placed = show(
                 "places the order it saw",
                 await client.send(on(c.PlaceOrder, expected_version=last.version, confirmed_totals=totals)),
@@ -115,7 +115,7 @@ async def run_demo(bootstrap_servers: str, prefix: str = "", site: str = "PORTAL
             bobs_line = c.SetProductQuantity(
                 actor=bob, site=site, draft_id=bobs.draft_id, product_code="BLT-001", quantity=Decimal(20)
             )
-            show("bob sets BLT-001 to 20 in My Products", await client.send(bobs_line))
+            set_line = show("bob sets BLT-001 to 20 in My Products", await client.send(bobs_line))
             async with query_client(bootstrap_servers, prefix) as reads:
-                await show_screen(reads, bob, site)
+                await show_screen(reads, bob, site, at_least=getattr(set_line, "version", None) or 0)
         return 0 if placed.type == "Accepted" else 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -26,8 +27,16 @@ def query_client(bootstrap_servers: str, prefix: str) -> RequestClient[Any]:
     )
 
 
-async def show_screen(client: RequestClient[Any], actor: Actor, site: str) -> None:
-    reply = await client.send(GetScreen(actor=actor, site=site))
+async def show_screen(client: RequestClient[Any], actor: Actor, site: str, at_least: int = 0) -> None:
+    """The screen, once it shows the draft at version `at_least` or later: the screen is read from the
+    read model, which follows the log by moments, so a client that has just written asks for what it
+    wrote (the version in the command's reply) and asks again until it is there."""
+    for _ in range(40):
+        reply = await client.send(GetScreen(actor=actor, site=site))
+        draft = reply.body.get("draft") if reply.type != "QueryFailed" else None
+        if draft is None or int(draft.get("version") or 0) >= at_least:
+            break
+        await asyncio.sleep(0.05)
     if reply.type == "QueryFailed":
         console.print(f"[red]screen: {reply.code}[/] {reply.message}")
         return
