@@ -25,6 +25,7 @@ from order_draft.http.over_kafka import QueryConsumer, answer
 from order_draft.kafka.topics import ensure_topics
 from order_draft.projections import SUBSCRIPTION as DRAFTS_SUBSCRIPTION
 from order_draft.projections import drafts_subscription
+from order_draft.projections.drafts import LatestDrafts
 from order_draft.projections.drafts_relay import DraftsRelay
 from order_draft.store import EventStore, Subscription, checkpoints
 from order_draft.store.migrations import STORE
@@ -87,8 +88,11 @@ class Service:
         # The read side steps at most every READ_SIDE_SETTLE while live, each step taking the events of
         # every commit since: stepping per commit cost its process ~0.5 cores at 500 commands/s.
         self.relay = KafkaRelay(store, bootstrap, self.events_topic, settle=READ_SIDE_SETTLE)
-        self.drafts = drafts_subscription(store, settle=READ_SIDE_SETTLE)
-        self.drafts_relay = DraftsRelay(store, bootstrap, self.drafts_topic, settle=READ_SIDE_SETTLE)
+        latest = LatestDrafts()  # what the projection wrote, shared with the drafts relay
+        self.drafts = drafts_subscription(store, settle=READ_SIDE_SETTLE, latest=latest)
+        self.drafts_relay = DraftsRelay(
+            store, bootstrap, self.drafts_topic, settle=READ_SIDE_SETTLE, latest=latest
+        )
         self.queries = QueryConsumer(
             bootstrap,
             self.queries_topic,
