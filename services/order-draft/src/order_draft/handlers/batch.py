@@ -74,9 +74,11 @@ class CommandHandler:
         self.replies_topic = replies_topic
         self.clock = clock
         self.drafts = Drafts(store)
-        # draft id -> (version, catalog changes, minute) of the state this handler last produced: a draft
-        # still at that version, with the catalog copy unchanged, in the same minute (so on the same day in
-        # every time zone), was priced against the same facts and need not be repriced line by line.
+        # draft id -> (version, catalog changes, slot) of the state this handler last produced: a draft
+        # still at that version, with the catalog copy unchanged, in the same quarter hour of UTC (every
+        # time zone in use is offset by whole quarter hours, so a day starts on a slot's edge: same slot,
+        # same day on every site's calendar) was priced against the same facts and need not be repriced
+        # line by line.
         self._priced: dict[str, tuple[int, int, dt.datetime]] = {}
 
     async def __call__(self, commands: Sequence[Any]) -> list[Reply]:
@@ -164,8 +166,8 @@ class CommandHandler:
             domain_command = to_domain(command, self.clock())
         state = await self._state(draft_id, batch) if draft_id else None
         facts = build_facts(self.copy, domain_command, state)
-        minute = domain_command.at.replace(second=0, microsecond=0)
-        key = (state.version, self.copy.changes, minute) if state is not None else None
+        slot = _quarter_hour(domain_command.at)
+        key = (state.version, self.copy.changes, slot) if state is not None else None
         current = state is not None and self._priced.get(state.draft_id) == key
         try:
             decision: Any = decide(domain_command, state, facts, priced_with_these_facts=current)
@@ -210,7 +212,7 @@ class CommandHandler:
         if after is not None and events:
             batch.drafts[after.draft_id] = after
         if after is not None and isinstance(decision, list):  # accepted: it went through repricing
-            batch.priced[after.draft_id] = (after.version, self.copy.changes, minute)
+            batch.priced[after.draft_id] = (after.version, self.copy.changes, slot)
         reply = self._reply(command, text.encode(), wire_reply.type)
         outcome = "accepted" if wire_reply.type == "Accepted" else f"rejected:{wire_reply.code}"
         metrics.count_command(command.type, outcome)
@@ -279,6 +281,10 @@ class CommandHandler:
 
 class ConflictInBatch(Exception):
     """Some append of the batch met another writer; the batch is rolled back and decided again."""
+
+
+def _quarter_hour(at: dt.datetime) -> dt.datetime:
+    return at.replace(minute=at.minute - at.minute % 15, second=0, microsecond=0)
 
 
 def _events_of(decision: Any) -> list[Any]:
