@@ -23,8 +23,13 @@ async def test_a_compacted_topic_keeps_its_cleanup_policy(kafka_bootstrap: str) 
                 )
             ]
         )
-        [described] = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
-        configs = {name: value for name, value, *_ in described.resources[0][4]}
+        configs: dict[str, str] = {}
+        for _ in range(50):  # a busy broker may describe a topic created a moment ago before its configs
+            [described] = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+            configs = {name: value for name, value, *_ in described.resources[0][4]}
+            if configs:
+                break
+            await asyncio.sleep(0.1)
         assert configs["cleanup.policy"] == "compact"
     finally:
         await admin.close()
