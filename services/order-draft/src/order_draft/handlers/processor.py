@@ -37,6 +37,7 @@ from pydantic import TypeAdapter, ValidationError
 from contracts.dead_letter import DeadLetter
 from contracts.order_draft.commands import OrderDraftCommand
 from order_draft import metrics
+from order_draft.kafka.partitioning import KeyPartitioner
 
 log = logging.getLogger(__name__)
 _COMMANDS: TypeAdapter[Any] = TypeAdapter(OrderDraftCommand)
@@ -123,6 +124,7 @@ class CommandProcessor:
             acks="all",
             linger_ms=0,  # a batch's replies are queued without a yield between them: no wait to fill
             max_batch_size=1024 * 1024,  # a batch's replies in few requests (16 KB per partition by default)
+            partitioner=KeyPartitioner(),
         )
         await producer.start()
         consumer.subscribe([self.topics.commands], listener=_FlushOnRevoke(self, consumer))

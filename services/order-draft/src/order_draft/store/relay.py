@@ -15,6 +15,7 @@ import logging
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
+from order_draft.kafka.partitioning import KeyPartitioner
 from order_draft.store import codec
 from order_draft.store.event_store import EventStore
 from order_draft.store.model import RecordedEvent
@@ -83,6 +84,7 @@ class KafkaRelay:
                 linger_ms=2,
                 max_batch_size=256 * 1024,
                 request_timeout_ms=10000,
+                partitioner=KeyPartitioner(),  # the same keys again and again: hashed once each
             )
             await producer.start()
             self._producer = producer
