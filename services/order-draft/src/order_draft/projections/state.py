@@ -8,8 +8,32 @@ from types import MappingProxyType
 from typing import Any
 
 from order_draft.domain.events.payloads import date_or_none, iso_or_none, line_from_payload, line_to_payload
+from order_draft.domain.lines import Line
 from order_draft.domain.settings import Channel
 from order_draft.domain.state import Draft, DraftStatus
+
+
+class _LinePayloads:
+    """Each domain line's payload, by identity: a page changes one line of a draft and its row carries
+    them all (the same idea as the reply's wire lines, handlers.replies._LineCache). A line is immutable
+    and held here, so its id is not reused while cached. The payloads are shared: never mutate one."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self.capacity = capacity
+        self._payloads: dict[int, tuple[Line, dict[str, Any]]] = {}
+
+    def get(self, line: Line) -> dict[str, Any]:
+        hit = self._payloads.get(id(line))
+        if hit is not None and hit[0] is line:
+            return hit[1]
+        payload = line_to_payload(line)
+        if len(self._payloads) >= self.capacity:
+            del self._payloads[next(iter(self._payloads))]
+        self._payloads[id(line)] = (line, payload)
+        return payload
+
+
+_LINE_PAYLOADS = _LinePayloads()
 
 
 def draft_to_json(draft: Draft) -> dict[str, Any]:
@@ -26,7 +50,7 @@ def draft_to_json(draft: Draft) -> dict[str, Any]:
         "order_date": draft.order_date.isoformat(),
         "opened_at": draft.opened_at.isoformat(),
         "version": draft.version,
-        "lines": [line_to_payload(line) for line in draft.lines.values()],
+        "lines": [_LINE_PAYLOADS.get(line) for line in draft.lines.values()],
         "packages": dict(draft.packages),
         "notes": draft.notes,
         "required_delivery_date": iso_or_none(draft.required_delivery_date),
