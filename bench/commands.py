@@ -730,6 +730,22 @@ async def drained(dsn: str, read_side: dict[str, float], timeout: float = 180.0)
     return float(first or 0), seconds
 
 
+async def written_back(read_side: dict[str, float], sync: bool) -> None:
+    """Write the page cache's dirty data to disk before a latency phase (`os.sync()`): the throughput
+    burst leaves ~0.6 GB of it (Kafka's segments, mostly the 4.5 KB replies), which the kernel writes back
+    30 s later (`vm.dirty_expire_centisecs`), and every commit's fsync then waits behind it for 0.5-0.8 s
+    (bench/pipeline_ceiling.py found it; bench/disk_fsync.py measures the disk). Under steady load the
+    write-back is a steady flow, not one burst: without this step the 250/s phase measured the previous
+    phase's write-back, not its own rate (its p99 was above the one at 500/s)."""
+    if not sync:
+        return
+    started = time.perf_counter()
+    await asyncio.to_thread(os.sync)
+    seconds = time.perf_counter() - started
+    read_side["sync_before_latency_s"] = read_side.get("sync_before_latency_s", 0.0) + seconds
+    log(f"  dirty pages written back in {seconds:.1f} s")
+
+
 async def batch_sizes(dsn: str, phases: list[Phase]) -> None:
     """Commands per transaction (events carry their transaction's id; edits without events don't count)."""
     conn = await asyncpg.connect(dsn)
@@ -772,11 +788,11 @@ def machine_of(server: dict[str, Any], source: str) -> str:
 
 
 class Profiler:
-    """py-spy on the service process during one phase (when asked for and installed)."""
+    """py-spy on the service's processes during one phase (when asked for and installed)."""
 
-    def __init__(self, directory: Path | None, pid: int) -> None:
-        self.directory, self.pid = directory, pid
-        self.process: subprocess.Popen[bytes] | None = None
+    def __init__(self, directory: Path | None, pids: dict[str, int]) -> None:
+        self.directory, self.pids = directory, pids
+        self.processes: list[subprocess.Popen[bytes]] = []
 
     def start(self, name: str) -> None:
         if self.directory is None:
@@ -786,38 +802,37 @@ class Profiler:
             log("--profile: py-spy not found (PATH or PY_SPY); no profile")
             return
         self.directory.mkdir(parents=True, exist_ok=True)
-        target = self.directory / f"{name}.txt"
-        self.process = subprocess.Popen(
-            [
-                spy,
-                "record",
-                "--pid",
-                str(self.pid),
-                "--rate",
-                "200",
-                "--nonblocking",
-                "--format",
-                "raw",
-                "--output",
-                str(target),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        log(f"  profiling the service into {target}")
+        for part, pid in self.pids.items():
+            target = self.directory / (f"{name}.txt" if part == "service" else f"{name}.{part}.txt")
+            argv = [spy, "record", "--pid", str(pid), "--rate", "200", "--nonblocking"]
+            self.processes.append(
+                subprocess.Popen(
+                    [*argv, "--format", "raw", "--output", str(target)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            log(f"  profiling the {part} into {target}")
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGINT)
+        for process in self.processes:
+            process.send_signal(signal.SIGINT)
+        for process in self.processes:
             with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(30)
-            if self.process.poll() is None:
-                self.process.kill()
-            self.process = None
+                process.wait(30)
+            if process.poll() is None:
+                process.kill()
+        self.processes = []
 
 
 async def run(
-    sizes: Sizes, endpoints: Any, profile: Path | None, keep: bool, log_level: str, split: bool = False
+    sizes: Sizes,
+    endpoints: Any,
+    profile: Path | None,
+    keep: bool,
+    log_level: str,
+    split: bool = False,
+    sync: bool = True,
 ) -> tuple[dict[str, Any], list[Phase]]:
     bootstrap = endpoints.kafka_bootstrap_servers
     server = await fresh_database(endpoints.postgres_dsn)
@@ -875,7 +890,8 @@ async def run(
             "kafka": listening_pid(int(bootstrap.split(",")[0].rsplit(":", 1)[1])),
             "postgres": listening_pid(int(asyncpg_port(endpoints.postgres_dsn))),
         }
-        profiler = Profiler(profile, service.process.pid)
+        profiled = {k: v for k, v in pids.items() if k in ("service", "read_process") and v}
+        profiler = Profiler(profile, profiled)
         rng = random.Random(11)
         slots = [
             Slot(
@@ -924,9 +940,11 @@ async def run(
             read_side["lag_after_throughput"], read_side["drain_after_throughput"] = await drained(
                 dsn, read_side
             )
+            await written_back(read_side, sync)
             low = Phase(f"at_{sizes.low_rate:.0f}")
             await measured(low, load.open_loop(low, sizes.low_rate, sizes.low_rate_seconds))
             await drained(dsn, read_side)
+            await written_back(read_side, sync)
             paced = Phase(f"at_{sizes.rate:.0f}")
             await measured(paced, load.open_loop(paced, sizes.rate, sizes.rate_seconds))
             lost = sum(p.timeouts for p in phases)
@@ -1119,7 +1137,8 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=None,
         help="record the service with py-spy (PATH or $PY_SPY) during each phase, as collapsed stacks "
-        "DIR/<phase>.txt (py-spy takes some CPU of its own: don't record figures with it)",
+        "DIR/<phase>.txt (with --split, the read process's as DIR/<phase>.read_process.txt; py-spy "
+        "takes some CPU of its own: don't record figures with it)",
     )
     parser.add_argument(
         "--lines",
@@ -1129,6 +1148,12 @@ def main(argv: list[str] | None = None) -> int:
         "carries them all",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database and topics afterwards")
+    parser.add_argument(
+        "--no-sync",
+        action="store_true",
+        help="do not write the dirty page cache back (os.sync) before each latency phase: the kernel then "
+        "writes the throughput burst's ~0.6 GB back during a later phase, and its commits wait behind it",
+    )
     parser.add_argument(
         "--split",
         action="store_true",
@@ -1151,7 +1176,15 @@ def main(argv: list[str] | None = None) -> int:
     with provide("bench") as endpoints:
         log(f"Kafka and PostgreSQL from {endpoints.source}")
         info, phases = asyncio.run(
-            run(sizes, endpoints, args.profile, args.keep, args.service_log_level, args.split)
+            run(
+                sizes,
+                endpoints,
+                args.profile,
+                args.keep,
+                args.service_log_level,
+                args.split,
+                not args.no_sync,
+            )
         )
         info["processes"] = "commands + read (--split)" if args.split else "one (commands,read)"
     read_side = info.pop("read_side")
