@@ -59,6 +59,16 @@ class _Batch:
     closed: set[tuple[str, str]] = field(default_factory=set)  # pairs whose active draft was placed
     answered: dict[str, Reply] = field(default_factory=dict)  # command id -> reply, within the batch
     priced: dict[str, tuple[int, int, dt.datetime]] = field(default_factory=dict)  # see CommandHandler
+    overlay: _Batch | None = None  # while deciding: the batch before, decided and not committed yet
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A batch decided by `CommandHandler.prepare` (or left to decide at commit: `batch` None)."""
+
+    commands: Sequence[Any]
+    batch: _Batch | None
+    generation: int
 
 
 class CommandHandler:
@@ -80,6 +90,41 @@ class CommandHandler:
         # same day on every site's calendar) was priced against the same facts and need not be repriced
         # line by line.
         self._priced: dict[str, tuple[int, int, dt.datetime]] = {}
+        # Pipelining (prepare/commit): the batch decided and not yet committed, which the next batch is
+        # decided on top of; and a count of fallbacks, which void every batch prepared before them.
+        self._uncommitted: _Batch | None = None
+        self._generation = 0
+
+    async def prepare(self, commands: Sequence[Any]) -> Prepared:
+        """Decide a batch while the one before it may still be committing (on top of its drafts). A batch
+        with OpenDraft is only decided at `commit`: it looks up active drafts and command ids in the
+        store, which the batch before must have reached first."""
+        if any(type(c).__name__ == "OpenDraft" for c in commands):
+            return Prepared(commands, None, self._generation)
+        generation, overlay = self._generation, self._uncommitted
+        batch = await self._decide(commands, lookup=False, overlay=overlay)
+        if generation != self._generation:  # the batch before fell back meanwhile: decided on air
+            return Prepared(commands, None, self._generation)
+        self._uncommitted = batch
+        return Prepared(commands, batch, generation)
+
+    async def commit(self, prepared: Prepared) -> list[Reply]:
+        """Commit a prepared batch (the one before it is committed by now); a batch prepared before a
+        fallback, or not decided yet, is decided (again) here, on what is committed."""
+        batch = prepared.batch
+        try:
+            if batch is None or prepared.generation != self._generation:
+                return await self(prepared.commands)
+            try:
+                return await self._finish(batch)
+            except (ConflictInBatch, asyncpg.UniqueViolationError, asyncpg.SerializationError) as error:
+                return await self._one_by_one(prepared.commands, error)
+        except BaseException:
+            self._generation += 1  # not committed: nothing decided on top of it stands
+            raise
+        finally:
+            if self._uncommitted is batch:
+                self._uncommitted = None
 
     async def __call__(self, commands: Sequence[Any]) -> list[Reply]:
         try:
@@ -90,15 +135,18 @@ class CommandHandler:
             lookup = any(type(c).__name__ == "OpenDraft" for c in commands)
             return await self._decide_and_commit(commands, lookup=lookup)
         except (ConflictInBatch, asyncpg.UniqueViolationError, asyncpg.SerializationError) as error:
-            log.info(
-                "batch conflict; deciding one by one", extra={"error": repr(error), "size": len(commands)}
-            )
-            self.drafts.clear()
-            self._priced.clear()
-            out: list[Reply] = []
-            for command in commands:
-                out += await self._alone(command)
-            return out
+            return await self._one_by_one(commands, error)
+
+    async def _one_by_one(self, commands: Sequence[Any], error: Exception) -> list[Reply]:
+        log.info("batch conflict; deciding one by one", extra={"error": repr(error), "size": len(commands)})
+        self._generation += 1  # a batch prepared on top of this one is void
+        self._uncommitted = None
+        self.drafts.clear()
+        self._priced.clear()
+        out: list[Reply] = []
+        for command in commands:
+            out += await self._alone(command)
+        return out
 
     async def _alone(self, command: Any, attempts: int = 5) -> list[Reply]:
         for attempt in range(attempts):
@@ -111,11 +159,16 @@ class CommandHandler:
         raise AssertionError("unreachable")
 
     async def _decide_and_commit(self, commands: Sequence[Any], *, lookup: bool = True) -> list[Reply]:
+        return await self._finish(await self._decide(commands, lookup=lookup))
+
+    async def _decide(
+        self, commands: Sequence[Any], *, lookup: bool, overlay: _Batch | None = None
+    ) -> _Batch:
         pool = self.store.pool
         ids = [str(c.command_id) for c in commands]
         query = "SELECT command_id, result FROM commands WHERE command_id = ANY($1)"
         stored = {r[0]: r[1] for r in await pool.fetch(query, ids)} if lookup else {}
-        batch = _Batch()
+        batch = _Batch(overlay=overlay)
         opening = [c for c in commands if type(c).__name__ == "OpenDraft" and str(c.command_id) not in stored]
         numbers = await document_numbers(pool, len(opening)) if opening else []
         actives = await self._actives(pool, opening)
@@ -123,11 +176,17 @@ class CommandHandler:
             await self._decide_one(command, stored, batch, numbers, actives)
             if i % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # let the previous batch's replies and acknowledgements move
+        batch.overlay = None  # decided: the batch before is not needed any more (nor kept alive)
+        return batch
+
+    async def _finish(self, batch: _Batch) -> list[Reply]:
+        """Commit what the batch decided, then keep its drafts (only once committed: a rolled-back batch
+        proves nothing)."""
         if batch.appends:
             await self._commit(batch)
         for draft in batch.drafts.values():
             self.drafts.remember(draft)
-        self._priced.update(batch.priced)  # only once committed: a rolled-back batch proves nothing
+        self._priced.update(batch.priced)
         if len(self._priced) > 2 * self.drafts.capacity:
             self._priced.clear()
         return batch.replies
@@ -168,7 +227,7 @@ class CommandHandler:
         facts = build_facts(self.copy, domain_command, state)
         slot = _quarter_hour(domain_command.at)
         key = (state.version, self.copy.changes, slot) if state is not None else None
-        current = state is not None and self._priced.get(state.draft_id) == key
+        current = state is not None and self._priced_key(state.draft_id, batch) == key
         try:
             decision: Any = decide(domain_command, state, facts, priced_with_these_facts=current)
         except Exception as error:  # a bug must not stop the partition: answer, log, store nothing else
@@ -228,7 +287,15 @@ class CommandHandler:
         batch.replies.append(reply)
 
     async def _state(self, draft_id: str, batch: _Batch) -> Draft | None:
-        return batch.drafts.get(draft_id) or await self.drafts.load(draft_id)
+        found = batch.drafts.get(draft_id)
+        if found is None and batch.overlay is not None:
+            found = batch.overlay.drafts.get(draft_id)
+        return found or await self.drafts.load(draft_id)
+
+    def _priced_key(self, draft_id: str, batch: _Batch) -> tuple[int, int, dt.datetime] | None:
+        if batch.overlay is not None and draft_id in batch.overlay.priced:
+            return batch.overlay.priced[draft_id]
+        return self._priced.get(draft_id)
 
     def _new_event(self, event: Any, command: Any) -> NewEvent:
         metadata = {
