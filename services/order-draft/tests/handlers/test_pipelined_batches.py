@@ -88,3 +88,14 @@ async def test_a_batch_with_open_draft_is_decided_at_commit(store: EventStore) -
     assert prepared.batch is None  # it looks up active drafts: after the batch before is committed
     [reply] = parsed(await handler.commit(prepared))
     assert reply["draft_id"] == draft_id  # the active draft, not a second one
+
+
+async def test_a_batch_after_one_decided_at_commit_waits_for_it(store: EventStore) -> None:
+    handler, draft_id, _ = await opened(store)
+    opening = await handler.prepare([wire.OpenDraft(actor=ANN, site="S1")])
+    after = await handler.prepare([notes(draft_id, "after")])
+    assert after.batch is None  # the batch before is not decided yet: nothing to decide on top of
+    [reply] = parsed(await handler.commit(opening))
+    [noted] = parsed(await handler.commit(after))
+    assert noted["version"] == reply["version"] + 1
+    assert await stored_notes(store, draft_id) == [(noted["version"], "after")]

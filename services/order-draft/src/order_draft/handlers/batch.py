@@ -93,13 +93,15 @@ class CommandHandler:
         # Pipelining (prepare/commit): the batch decided and not yet committed, which the next batch is
         # decided on top of; and a count of fallbacks, which void every batch prepared before them.
         self._uncommitted: _Batch | None = None
+        self._undecided_ahead = False  # the batch before is only decided at its commit
         self._generation = 0
 
     async def prepare(self, commands: Sequence[Any]) -> Prepared:
         """Decide a batch while the one before it may still be committing (on top of its drafts). A batch
         with OpenDraft is only decided at `commit`: it looks up active drafts and command ids in the
         store, which the batch before must have reached first."""
-        if any(type(c).__name__ == "OpenDraft" for c in commands):
+        if self._undecided_ahead or any(type(c).__name__ == "OpenDraft" for c in commands):
+            self._undecided_ahead = True
             return Prepared(commands, None, self._generation)
         generation, overlay = self._generation, self._uncommitted
         batch = await self._decide(commands, lookup=False, overlay=overlay)
@@ -114,7 +116,10 @@ class CommandHandler:
         batch = prepared.batch
         try:
             if batch is None or prepared.generation != self._generation:
-                return await self(prepared.commands)
+                self._undecided_ahead = False
+                replies = await self(prepared.commands)
+                self._generation += 1  # a batch prepared meanwhile did not see these decisions
+                return replies
             try:
                 return await self._finish(batch)
             except (ConflictInBatch, asyncpg.UniqueViolationError, asyncpg.SerializationError) as error:
