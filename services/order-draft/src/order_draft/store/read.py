@@ -35,10 +35,14 @@ READ_STREAM_BACKWARD = (
     "ORDER BY stream_version DESC LIMIT $3"
 )
 # Are there committed events past the checkpoint that READ_ALL held back because an older transaction is
-# still open? Then look again soon; else wait for a notification.
+# still open? Then look again soon; else wait for a notification. Written as the first row in index order,
+# not as EXISTS: the generic plan of `EXISTS (... WHERE (transaction_id, global_position) > ...)` is a
+# sequential scan (the planner expects a third of the table to match, so a match soon), which reads the
+# whole log when, as usual, nothing is pending: 1.7 M rows read in a 5,000-command run, 0.1 core of
+# PostgreSQL at 1,200 commands/s, and growing with the log.
 PENDING = (
-    "SELECT EXISTS (SELECT 1 FROM events "
-    "WHERE (transaction_id, global_position) > ($1::bigint::text::xid8, $2))"
+    "SELECT true FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2) "
+    "ORDER BY transaction_id, global_position LIMIT 1"
 )
 
 
